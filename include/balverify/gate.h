@@ -96,7 +96,11 @@ typedef struct bv_gate_ops {
     /* Writes up to cap dependencies into deps, returns how many there are
      * (may exceed cap: call again with a bigger buffer). */
     size_t (*gen_deps)(const bv_gate *g, uint32_t row, uint32_t op, bv_target *deps, size_t cap);
-    bv_err (*gen_run)(const bv_gate *g, uint32_t row, uint32_t op, bv_witness *w, bv_status *st);
+    /* constants: the row's gate constants (num_constants entries, the values
+     * given when the row was added): generators such as ArithmeticGate's
+     * out = c0*m0*m1 + c1*a need them. */
+    bv_err (*gen_run)(const bv_gate *g, uint32_t row, uint32_t op, const gl_t *constants,
+                      bv_witness *w, bv_status *st);
 
     /* Constant slots the gate donates: pairs (gate constant index, routed
      * wire) such that the gate forces wire == constant. */

@@ -67,4 +67,17 @@ static inline int bv_hash_eq(bv_hash a, bv_hash b)
 void bv_hash_to_bytes(bv_hash h, uint8_t out[32]);
 bv_hash bv_hash_from_bytes(const uint8_t in[32]);
 
+/* Strict decoding for untrusted input: returns -1 (out unspecified) if any
+ * 8-byte chunk is not a canonical element (>= p), else 0. */
+int bv_hash_from_bytes_checked(const uint8_t in[32], bv_hash *out);
+
+/* The 135-wire assignment of one PoseidonGate row (spec/PROOF_SYSTEM.md
+ * section 6.3): input 0..12, output 12..24, swap 24, deltas 25..29, S-box
+ * inputs of full rounds 1..3 at 29..65, of the 22 partial rounds (lane 0) at
+ * 65..87, of full rounds 26..29 at 87..135. The permutation is applied to the
+ * input with lanes 0..4 and 4..8 exchanged when swap != 0. */
+#define BV_POSEIDON_GATE_WIRES 135
+void bv_poseidon_gate_witness(const gl_t in[BV_POSEIDON_WIDTH], int swap,
+                              gl_t wires[BV_POSEIDON_GATE_WIRES]);
+
 #endif

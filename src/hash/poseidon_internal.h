@@ -1,0 +1,39 @@
+/*
+ * poseidon_internal.h - Poseidon tables and kernels shared by the scalar and
+ * SIMD implementations (not a public API).
+ *
+ * The "fast partial rounds" tables replace the 22 textbook partial rounds by
+ * an equivalent sequence (spec/PROOF_SYSTEM.md section 3.3):
+ *   s += fast_first_rc; s[1..12) = s[1..12) * fast_initial (row vector times
+ *   matrix, lane 0 untouched); then per partial round k:
+ *   s0 = sbox(s0) + fast_rc[k];
+ *   new0 = 25*s0 + sum_i w_hats[k][i-1]*s[i];  s[i] += s0*vs[k][i-1];  s0 = new0.
+ */
+#ifndef BALVERIFY_POSEIDON_INTERNAL_H
+#define BALVERIFY_POSEIDON_INTERNAL_H
+
+#include "balverify/poseidon.h"
+
+extern const gl_t bv_poseidon_fast_first_rc[BV_POSEIDON_WIDTH];
+extern const gl_t bv_poseidon_fast_rc[BV_POSEIDON_PARTIAL_ROUNDS];
+extern const gl_t bv_poseidon_fast_vs[BV_POSEIDON_PARTIAL_ROUNDS][BV_POSEIDON_WIDTH - 1];
+extern const gl_t bv_poseidon_fast_w_hats[BV_POSEIDON_PARTIAL_ROUNDS][BV_POSEIDON_WIDTH - 1];
+extern const gl_t bv_poseidon_fast_initial[BV_POSEIDON_WIDTH - 1][BV_POSEIDON_WIDTH - 1];
+
+/* MDS circulant row and diagonal (M[r][j] = circ[(j - r) mod 12] + diag[r]). */
+#define BV_POSEIDON_MDS_CIRC                                                                       \
+    {                                                                                              \
+        17, 15, 41, 16, 2, 28, 13, 13, 39, 18, 34, 20                                              \
+    }
+#define BV_POSEIDON_MDS_DIAG0 8
+
+/* Scalar permutation used for batches on CPUs without AVX-512 and for the
+ * tails of batches. */
+void bv_poseidon_permute_scalar(gl_t state[BV_POSEIDON_WIDTH]);
+
+/* AVX-512 batch kernel: permutes count states (count a multiple of 8).
+ * Defined only on x86-64; callers check bv_poseidon_have_avx512(). */
+void bv_poseidon_permute_many_avx512(gl_t *states, size_t count);
+int bv_poseidon_have_avx512(void);
+
+#endif

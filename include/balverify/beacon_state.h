@@ -49,9 +49,9 @@ typedef enum { BV_PRESET_AUTO = -1, BV_PRESET_MAINNET = 0, BV_PRESET_MINIMAL = 1
 
 #define BV_STATE_MAX_FIELDS 46
 
-const char *bv_fork_name(bv_fork fork);         /* "phase0", ..., "gloas" */
+const char *bv_fork_name(bv_fork fork); /* "phase0", ..., "gloas" */
 bv_err bv_fork_from_name(const char *name, bv_fork *fork, bv_status *st);
-const char *bv_preset_name(bv_preset preset);   /* "mainnet" / "minimal" */
+const char *bv_preset_name(bv_preset preset); /* "mainnet" / "minimal" */
 bv_err bv_preset_from_name(const char *name, bv_preset *preset, bv_status *st);
 /* Fork whose mainnet version is `version` (4 bytes), or BV_FORK_AUTO. */
 bv_fork bv_fork_from_version(const uint8_t version[4]);
@@ -91,7 +91,7 @@ typedef struct {
     uint8_t fork_current_version[4];
     uint64_t fork_epoch;
     uint8_t latest_block_header[BV_SSZ_HEADER_SIZE]; /* as stored (state_root may be 0) */
-    const uint8_t *validators; /* validator_count records of 121 bytes */
+    const uint8_t *validators;                       /* validator_count records of 121 bytes */
     uint64_t validator_count;
     const uint8_t *balances; /* validator_count little-endian u64 */
 } bv_beacon_state;

@@ -48,8 +48,8 @@ bv_err bv_input_load_dir(bv_input *in, const char *dir, bv_fork fork, bv_preset 
 void bv_input_free(bv_input *in);
 
 /* Parse "0x..64hex[,0x..64hex...]" into wc (at most max entries). */
-bv_err bv_parse_withdrawal_credentials(const char *text, uint8_t (*wc)[32], size_t max,
-                                       size_t *n, bv_status *st);
+bv_err bv_parse_withdrawal_credentials(const char *text, uint8_t (*wc)[32], size_t max, size_t *n,
+                                       bv_status *st);
 /* Read a credentials file (same syntax, '#' comments). */
 bv_err bv_load_withdrawal_credentials(const char *path, uint8_t (*wc)[32], size_t max, size_t *n,
                                       bv_status *st);

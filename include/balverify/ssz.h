@@ -32,10 +32,10 @@
 #include "balverify/status.h"
 
 #define BV_SSZ_MAX_DEPTH 64
-#define BV_SSZ_VALIDATOR_SIZE 121  /* serialized Validator */
-#define BV_SSZ_HEADER_SIZE 112     /* serialized BeaconBlockHeader */
-#define BV_SSZ_REGISTRY_DEPTH 40   /* log2(VALIDATOR_REGISTRY_LIMIT) */
-#define BV_SSZ_BALANCES_DEPTH 38   /* log2(2^40 * 8 / 32) */
+#define BV_SSZ_VALIDATOR_SIZE 121 /* serialized Validator */
+#define BV_SSZ_HEADER_SIZE 112    /* serialized BeaconBlockHeader */
+#define BV_SSZ_REGISTRY_DEPTH 40  /* log2(VALIDATOR_REGISTRY_LIMIT) */
+#define BV_SSZ_BALANCES_DEPTH 38  /* log2(2^40 * 8 / 32) */
 
 /* Z[d], 0 <= d <= BV_SSZ_MAX_DEPTH (NULL above). Thread-safe (static table). */
 const uint8_t *bv_ssz_zero_hash(unsigned depth);
@@ -90,12 +90,10 @@ void bv_ssz_header_leaves(uint8_t leaves[8][32], const uint8_t hdr[BV_SSZ_HEADER
 /* Registry lists (List[Validator, 2^40] and List[Gwei, 2^40]). */
 /* hash_tree_root(validators) of n consecutive 121-byte records. Uses OpenMP
  * threads when the list is large. */
-bv_err bv_ssz_validators_root(uint8_t out[32], const uint8_t *records, uint64_t n,
-                              bv_status *st);
+bv_err bv_ssz_validators_root(uint8_t out[32], const uint8_t *records, uint64_t n, bv_status *st);
 /* hash_tree_root(balances): balances_le holds n little-endian u64 (8 n bytes,
  * as serialized). The length mixed in is n. */
-bv_err bv_ssz_balances_root(uint8_t out[32], const uint8_t *balances_le, uint64_t n,
-                            bv_status *st);
+bv_err bv_ssz_balances_root(uint8_t out[32], const uint8_t *balances_le, uint64_t n, bv_status *st);
 /* Root of the subtree of height k whose first m leaves are the validator
  * roots of `records` (m <= 2^k) and whose other leaves are zero. For the
  * subtree of 2^k leaves starting at registry index i 2^k, pass
@@ -106,8 +104,8 @@ bv_err bv_ssz_validators_subtree(uint8_t out[32], const uint8_t *records, uint64
  * chunk). balances_le points at the first balance of chunk i 2^k (a multiple
  * of 4 balances), m = number of balances available from there (the last chunk
  * is zero-padded); m <= 4 * 2^k. */
-bv_err bv_ssz_balances_subtree(uint8_t out[32], const uint8_t *balances_le, uint64_t m,
-                               unsigned k, bv_status *st);
+bv_err bv_ssz_balances_subtree(uint8_t out[32], const uint8_t *balances_le, uint64_t m, unsigned k,
+                               bv_status *st);
 
 /* Generalized indices. */
 unsigned bv_gindex_depth(uint64_t gindex); /* floor(log2(gindex)) */

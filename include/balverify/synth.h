@@ -28,11 +28,11 @@
 #include "balverify/status.h"
 
 typedef struct {
-    bv_fork fork;          /* phase0..fulu (default deneb) */
-    bv_preset preset;      /* default mainnet */
-    uint64_t validators;   /* registry size */
+    bv_fork fork;        /* phase0..fulu (default deneb) */
+    bv_preset preset;    /* default mainnet */
+    uint64_t validators; /* registry size */
     uint64_t seed;
-    uint64_t slot;         /* 0 = choose a slot inside the fork's mainnet epoch range */
+    uint64_t slot;               /* 0 = choose a slot inside the fork's mainnet epoch range */
     unsigned shared_credentials; /* number of shared protocol credentials (default 3) */
 } bv_synth_params;
 

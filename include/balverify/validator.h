@@ -52,11 +52,26 @@ static inline void bv_put_le64(uint8_t *p, uint64_t v)
     for (int i = 0; i < 8; i++)
         p[i] = (uint8_t)(v >> (8 * i));
 }
-static inline const uint8_t *bv_rec_wc(const uint8_t *rec) { return rec + 48; }
-static inline uint64_t bv_rec_effective_balance(const uint8_t *rec) { return bv_le64(rec + 80); }
-static inline uint8_t bv_rec_slashed(const uint8_t *rec) { return rec[88]; }
-static inline uint64_t bv_rec_activation_epoch(const uint8_t *rec) { return bv_le64(rec + 97); }
-static inline uint64_t bv_rec_exit_epoch(const uint8_t *rec) { return bv_le64(rec + 105); }
+static inline const uint8_t *bv_rec_wc(const uint8_t *rec)
+{
+    return rec + 48;
+}
+static inline uint64_t bv_rec_effective_balance(const uint8_t *rec)
+{
+    return bv_le64(rec + 80);
+}
+static inline uint8_t bv_rec_slashed(const uint8_t *rec)
+{
+    return rec[88];
+}
+static inline uint64_t bv_rec_activation_epoch(const uint8_t *rec)
+{
+    return bv_le64(rec + 97);
+}
+static inline uint64_t bv_rec_exit_epoch(const uint8_t *rec)
+{
+    return bv_le64(rec + 105);
+}
 
 typedef enum {
     BV_VSTATUS_NOT_ACTIVATED = 0, /* activation_epoch > epoch */

@@ -1,0 +1,279 @@
+/*
+ * sha256_shani.c - SHA-256 with the x86 SHA extensions (SHA-NI).
+ *
+ * The state is kept in the two-register layout the instructions want:
+ * s0 = (A,B,E,F), s1 = (C,D,G,H) from the highest lane down. Each
+ * _mm_sha256rnds2_epu32 does two rounds and takes the message words already
+ * added to the round constants, so a message whose schedule is known in
+ * advance reduces to 32 rnds2 instructions and nothing else.
+ *
+ * That is the case for the second block of every 64-byte message (the pair
+ * hash of SSZ merkleization): it is the padding 0x80, zeros, bit length 512.
+ * Its 64 words W[t] + K[t] are computed once (pad_wk) and the block costs
+ * only the rounds.
+ *
+ * The rounds have a long dependency chain (latency ~2-4 cycles per rnds2 on
+ * current cores, throughput 1), so the batch form runs two independent
+ * messages through the rounds side by side.
+ *
+ * Everything here is compiled with target("sha,sse4.1,ssse3") so the rest of
+ * the library does not need -msha; callers reach it only after
+ * bv_sha256_shani_available() said yes.
+ */
+#include "hash/sha256_impl.h"
+
+#if BV_HAVE_SHANI_BUILD
+
+#include <cpuid.h>
+#include <immintrin.h>
+#include <string.h>
+
+#define SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+static const uint32_t IV[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+/* W[t] + K[t] of the padding block of a 64-byte message, 4 words per entry. */
+static uint32_t pad_wk[64] __attribute__((aligned(16)));
+
+static inline uint32_t ror32(uint32_t x, unsigned n)
+{
+    return (x >> n) | (x << (32 - n));
+}
+
+__attribute__((constructor)) static void init_pad_schedule(void)
+{
+    uint32_t w[64];
+    memset(w, 0, sizeof w);
+    w[0] = 0x80000000u;
+    w[15] = 512; /* message length in bits */
+    for (int t = 16; t < 64; t++) {
+        uint32_t s0 = ror32(w[t - 15], 7) ^ ror32(w[t - 15], 18) ^ (w[t - 15] >> 3);
+        uint32_t s1 = ror32(w[t - 2], 17) ^ ror32(w[t - 2], 19) ^ (w[t - 2] >> 10);
+        w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    }
+    for (int t = 0; t < 64; t++)
+        pad_wk[t] = w[t] + K256[t];
+}
+
+int bv_sha256_shani_available(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return 0;
+    int sse41 = (c >> 19) & 1, ssse3 = (c >> 9) & 1;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    int sha = (b >> 29) & 1;
+    return sha && sse41 && ssse3;
+}
+
+/* Byte order: message words and digest words are big-endian. */
+#define BSWAP_MASK() _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL)
+
+/* Two rounds with the message+constant vector wk (4 words: rounds use the low
+ * two, then the high two). */
+#define QROUND(s0, s1, wk)                                                                         \
+    do {                                                                                           \
+        __m128i m_ = (wk);                                                                         \
+        s1 = _mm_sha256rnds2_epu32(s1, s0, m_);                                                    \
+        m_ = _mm_shuffle_epi32(m_, 0x0E);                                                          \
+        s0 = _mm_sha256rnds2_epu32(s0, s1, m_);                                                    \
+    } while (0)
+
+/* Next four schedule words from the previous sixteen (w0 oldest). */
+#define SCHED(w0, w1, w2, w3)                                                                      \
+    _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(w0, w1), _mm_alignr_epi8(w3, w2, 4)),  \
+                         w3)
+
+SHANI_TARGET static inline void state_load(const uint32_t h[8], __m128i *s0, __m128i *s1)
+{
+    __m128i t = _mm_loadu_si128((const __m128i *)&h[0]); /* D C B A */
+    __m128i u = _mm_loadu_si128((const __m128i *)&h[4]); /* H G F E */
+    t = _mm_shuffle_epi32(t, 0xB1);                      /* C D A B */
+    u = _mm_shuffle_epi32(u, 0x1B);                      /* E F G H */
+    *s0 = _mm_alignr_epi8(t, u, 8);                      /* A B E F */
+    *s1 = _mm_blend_epi16(u, t, 0xF0);                   /* C D G H */
+}
+
+/* Store the state as the 32-byte big-endian digest. */
+SHANI_TARGET static inline void state_store_digest(uint8_t out[32], __m128i s0, __m128i s1)
+{
+    __m128i t = _mm_shuffle_epi32(s0, 0x1B);   /* F E B A */
+    s1 = _mm_shuffle_epi32(s1, 0xB1);          /* D C H G */
+    __m128i lo = _mm_blend_epi16(t, s1, 0xF0); /* D C B A */
+    __m128i hi = _mm_alignr_epi8(s1, t, 8);    /* H G F E */
+    const __m128i mask = BSWAP_MASK();
+    _mm_storeu_si128((__m128i *)out, _mm_shuffle_epi8(lo, mask));
+    _mm_storeu_si128((__m128i *)(out + 16), _mm_shuffle_epi8(hi, mask));
+}
+
+#define KV(i) _mm_load_si128((const __m128i *)&K256[4 * (i)])
+#define PV(i) _mm_load_si128((const __m128i *)&pad_wk[4 * (i)])
+
+/* One compression of a 64-byte block into (s0, s1). */
+SHANI_TARGET static inline void compress_block(__m128i *ps0, __m128i *ps1, const uint8_t *blk)
+{
+    const __m128i mask = BSWAP_MASK();
+    __m128i s0 = *ps0, s1 = *ps1;
+    __m128i w0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blk + 0)), mask);
+    __m128i w1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blk + 16)), mask);
+    __m128i w2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blk + 32)), mask);
+    __m128i w3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blk + 48)), mask);
+    QROUND(s0, s1, _mm_add_epi32(w0, KV(0)));
+    QROUND(s0, s1, _mm_add_epi32(w1, KV(1)));
+    QROUND(s0, s1, _mm_add_epi32(w2, KV(2)));
+    QROUND(s0, s1, _mm_add_epi32(w3, KV(3)));
+    for (int i = 4; i < 16; i += 4) {
+        w0 = SCHED(w0, w1, w2, w3);
+        QROUND(s0, s1, _mm_add_epi32(w0, KV(i)));
+        w1 = SCHED(w1, w2, w3, w0);
+        QROUND(s0, s1, _mm_add_epi32(w1, KV(i + 1)));
+        w2 = SCHED(w2, w3, w0, w1);
+        QROUND(s0, s1, _mm_add_epi32(w2, KV(i + 2)));
+        w3 = SCHED(w3, w0, w1, w2);
+        QROUND(s0, s1, _mm_add_epi32(w3, KV(i + 3)));
+    }
+    *ps0 = _mm_add_epi32(s0, *ps0);
+    *ps1 = _mm_add_epi32(s1, *ps1);
+}
+
+/* The constant padding block of a 64-byte message. */
+SHANI_TARGET static inline void compress_pad64(__m128i *ps0, __m128i *ps1)
+{
+    __m128i s0 = *ps0, s1 = *ps1;
+    for (int i = 0; i < 16; i++)
+        QROUND(s0, s1, PV(i));
+    *ps0 = _mm_add_epi32(s0, *ps0);
+    *ps1 = _mm_add_epi32(s1, *ps1);
+}
+
+SHANI_TARGET static inline void iv_state(__m128i *s0, __m128i *s1)
+{
+    state_load(IV, s0, s1);
+}
+
+SHANI_TARGET void bv_sha256_pair_shani(uint8_t out[32], const uint8_t a[32], const uint8_t b[32])
+{
+    uint8_t blk[64];
+    memcpy(blk, a, 32);
+    memcpy(blk + 32, b, 32);
+    __m128i s0, s1;
+    iv_state(&s0, &s1);
+    compress_block(&s0, &s1, blk);
+    compress_pad64(&s0, &s1);
+    state_store_digest(out, s0, s1);
+}
+
+/* Two independent 64-byte messages, rounds interleaved. */
+SHANI_TARGET static void pair2(uint8_t *outa, uint8_t *outb, const uint8_t *ba, const uint8_t *bb)
+{
+    const __m128i mask = BSWAP_MASK();
+    __m128i a0, a1, b0, b1;
+    iv_state(&a0, &a1);
+    b0 = a0;
+    b1 = a1;
+    const __m128i ia0 = a0, ia1 = a1;
+    __m128i x0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(ba + 0)), mask);
+    __m128i x1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(ba + 16)), mask);
+    __m128i x2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(ba + 32)), mask);
+    __m128i x3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(ba + 48)), mask);
+    __m128i y0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(bb + 0)), mask);
+    __m128i y1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(bb + 16)), mask);
+    __m128i y2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(bb + 32)), mask);
+    __m128i y3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(bb + 48)), mask);
+    QROUND(a0, a1, _mm_add_epi32(x0, KV(0)));
+    QROUND(b0, b1, _mm_add_epi32(y0, KV(0)));
+    QROUND(a0, a1, _mm_add_epi32(x1, KV(1)));
+    QROUND(b0, b1, _mm_add_epi32(y1, KV(1)));
+    QROUND(a0, a1, _mm_add_epi32(x2, KV(2)));
+    QROUND(b0, b1, _mm_add_epi32(y2, KV(2)));
+    QROUND(a0, a1, _mm_add_epi32(x3, KV(3)));
+    QROUND(b0, b1, _mm_add_epi32(y3, KV(3)));
+    for (int i = 4; i < 16; i += 4) {
+        x0 = SCHED(x0, x1, x2, x3);
+        y0 = SCHED(y0, y1, y2, y3);
+        QROUND(a0, a1, _mm_add_epi32(x0, KV(i)));
+        QROUND(b0, b1, _mm_add_epi32(y0, KV(i)));
+        x1 = SCHED(x1, x2, x3, x0);
+        y1 = SCHED(y1, y2, y3, y0);
+        QROUND(a0, a1, _mm_add_epi32(x1, KV(i + 1)));
+        QROUND(b0, b1, _mm_add_epi32(y1, KV(i + 1)));
+        x2 = SCHED(x2, x3, x0, x1);
+        y2 = SCHED(y2, y3, y0, y1);
+        QROUND(a0, a1, _mm_add_epi32(x2, KV(i + 2)));
+        QROUND(b0, b1, _mm_add_epi32(y2, KV(i + 2)));
+        x3 = SCHED(x3, x0, x1, x2);
+        y3 = SCHED(y3, y0, y1, y2);
+        QROUND(a0, a1, _mm_add_epi32(x3, KV(i + 3)));
+        QROUND(b0, b1, _mm_add_epi32(y3, KV(i + 3)));
+    }
+    a0 = _mm_add_epi32(a0, ia0);
+    a1 = _mm_add_epi32(a1, ia1);
+    b0 = _mm_add_epi32(b0, ia0);
+    b1 = _mm_add_epi32(b1, ia1);
+    const __m128i ma0 = a0, ma1 = a1, mb0 = b0, mb1 = b1;
+    for (int i = 0; i < 16; i++) {
+        __m128i p = PV(i);
+        QROUND(a0, a1, p);
+        QROUND(b0, b1, p);
+    }
+    a0 = _mm_add_epi32(a0, ma0);
+    a1 = _mm_add_epi32(a1, ma1);
+    b0 = _mm_add_epi32(b0, mb0);
+    b1 = _mm_add_epi32(b1, mb1);
+    /* Inputs are fully read above, so in-place output is safe. */
+    state_store_digest(outa, a0, a1);
+    state_store_digest(outb, b0, b1);
+}
+
+SHANI_TARGET void bv_sha256_pairs_shani(uint8_t *out, const uint8_t *in, size_t n)
+{
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2)
+        pair2(out + 32 * i, out + 32 * (i + 1), in + 64 * i, in + 64 * (i + 1));
+    if (i < n) {
+        __m128i s0, s1;
+        iv_state(&s0, &s1);
+        compress_block(&s0, &s1, in + 64 * i);
+        compress_pad64(&s0, &s1);
+        state_store_digest(out + 32 * i, s0, s1);
+    }
+}
+
+SHANI_TARGET void bv_sha256_shani(uint8_t out[32], const void *msg, size_t len)
+{
+    const uint8_t *p = msg;
+    __m128i s0, s1;
+    iv_state(&s0, &s1);
+    size_t full = len / 64;
+    for (size_t i = 0; i < full; i++)
+        compress_block(&s0, &s1, p + 64 * i);
+    uint8_t tail[128];
+    size_t rem = len - 64 * full;
+    memset(tail, 0, sizeof tail);
+    if (rem)
+        memcpy(tail, p + 64 * full, rem);
+    tail[rem] = 0x80;
+    size_t tlen = rem + 1 + 8 <= 64 ? 64 : 128;
+    uint64_t bits = (uint64_t)len * 8;
+    for (int k = 0; k < 8; k++)
+        tail[tlen - 1 - k] = (uint8_t)(bits >> (8 * k));
+    compress_block(&s0, &s1, tail);
+    if (tlen == 128)
+        compress_block(&s0, &s1, tail + 64);
+    state_store_digest(out, s0, s1);
+}
+
+#endif

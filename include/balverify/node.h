@@ -60,7 +60,7 @@ typedef enum {
 typedef struct {
     uint64_t sum; /* balances of matching active validators, mod 2^64 */
     uint64_t non_activated, active, exited, slashed;
-    uint8_t balances_root[32];   /* SHA-256 root of the covered balance chunks */
+    uint8_t balances_root[32];     /* SHA-256 root of the covered balance chunks */
     bv_hash validators_commitment; /* Poseidon root of the covered H_pos leaves */
     uint64_t current_epoch;
     uint8_t credentials[32]; /* see "Credentials" above */
@@ -119,11 +119,9 @@ int bv_node_equal(const bv_node *a, const bv_node *b);
 bv_err bv_balance_combine(const bv_node *left, const bv_node *right, bv_node *parent,
                           bv_status *st);
 /* Parent of two mapper nodes of level k -> level k + 1. */
-bv_err bv_mapper_combine(const bv_node *left, const bv_node *right, bv_node *parent,
-                         bv_status *st);
+bv_err bv_mapper_combine(const bv_node *left, const bv_node *right, bv_node *parent, bv_status *st);
 /* Either of the above, chosen by left->kind. */
-bv_err bv_node_combine(const bv_node *left, const bv_node *right, bv_node *parent,
-                       bv_status *st);
+bv_err bv_node_combine(const bv_node *left, const bv_node *right, bv_node *parent, bv_status *st);
 
 /* Zero node of an empty subtree at a level (index left for the caller). For
  * balances the epoch and credentials are those of the run. */

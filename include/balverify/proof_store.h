@@ -41,8 +41,7 @@ typedef struct {
     bv_err (*open)(bv_proof_store *s, const char *location, int create, bv_status *st);
     bv_err (*put)(bv_proof_store *s, const char *key, const uint8_t *data, size_t len,
                   bv_status *st);
-    bv_err (*get)(bv_proof_store *s, const char *key, uint8_t **data, size_t *len,
-                  bv_status *st);
+    bv_err (*get)(bv_proof_store *s, const char *key, uint8_t **data, size_t *len, bv_status *st);
     bv_err (*exists)(bv_proof_store *s, const char *key, int *found, bv_status *st);
     bv_err (*del)(bv_proof_store *s, const char *key, bv_status *st);
     void (*close)(bv_proof_store *s); /* frees s->impl */
@@ -69,13 +68,12 @@ static inline bv_err bv_store_put(bv_proof_store *s, const char *key, const uint
 {
     return s->ops->put(s, key, data, len, st);
 }
-static inline bv_err bv_store_get(bv_proof_store *s, const char *key, uint8_t **data,
-                                  size_t *len, bv_status *st)
+static inline bv_err bv_store_get(bv_proof_store *s, const char *key, uint8_t **data, size_t *len,
+                                  bv_status *st)
 {
     return s->ops->get(s, key, data, len, st);
 }
-static inline bv_err bv_store_exists(bv_proof_store *s, const char *key, int *found,
-                                     bv_status *st)
+static inline bv_err bv_store_exists(bv_proof_store *s, const char *key, int *found, bv_status *st)
 {
     return s->ops->exists(s, key, found, st);
 }

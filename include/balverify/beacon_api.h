@@ -64,6 +64,10 @@ const char *bv_beacon_client_node(const bv_beacon_client *c, size_t i);
 /* Base URL of the node that answered the last successful request (or NULL). */
 const char *bv_beacon_client_last_node(const bv_beacon_client *c);
 
+/* HTTP status of the last response received (0 when no node answered): lets
+ * callers tell "no such block" (404) from other failures. */
+long bv_beacon_client_last_http_status(const bv_beacon_client *c);
+
 /* ---------------------------------------------------------------- ids */
 
 /* A state id: head, genesis, finalized, justified, a decimal slot, or a

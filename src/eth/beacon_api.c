@@ -18,7 +18,8 @@ struct bv_beacon_client {
     size_t n;
     bv_beacon_opts o;
     CURL *curl;
-    int last; /* index of the node that answered last, -1 if none */
+    int last;       /* index of the node that answered last, -1 if none */
+    long last_http; /* status of the last HTTP response, 0 if none */
 };
 
 void bv_beacon_opts_default(bv_beacon_opts *o)
@@ -132,6 +133,11 @@ const char *bv_beacon_client_node(const bv_beacon_client *c, size_t i)
 const char *bv_beacon_client_last_node(const bv_beacon_client *c)
 {
     return c->last >= 0 ? c->urls[c->last] : NULL;
+}
+
+long bv_beacon_client_last_http_status(const bv_beacon_client *c)
+{
+    return c->last_http;
 }
 
 /* ---------------------------------------------------------------- transfer */
@@ -263,6 +269,7 @@ static bv_err perform(bv_beacon_client *c, const request *req, xfer *x, char *ur
 {
     char tried[BV_STATUS_MSG];
     size_t tlen = 0;
+    c->last_http = 0;
     tried[0] = '\0';
     for (size_t i = 0; i < c->n; i++) {
         snprintf(url, cap, "%s%s", c->urls[i], req->path);
@@ -319,6 +326,7 @@ static bv_err perform(bv_beacon_client *c, const request *req, xfer *x, char *ur
         long code = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
         curl_slist_free_all(hdrs);
+        c->last_http = code;
 
         char why[256];
         if (rc != CURLE_OK) {
@@ -331,9 +339,9 @@ static bv_err perform(bv_beacon_client *c, const request *req, xfer *x, char *ur
                                strerror(x->file_errno));
             if (rc == CURLE_WRITE_ERROR && !x->fp)
                 return bv_fail(st, BV_ERR_NOMEM, "%s: out of memory reading the response", url);
-            snprintf(why, sizeof why, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+            snprintf(why, sizeof why, "%.200s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
             if (rc == CURLE_PARTIAL_FILE)
-                snprintf(why, sizeof why, "truncated response (%llu bytes received): %s",
+                snprintf(why, sizeof why, "truncated response (%llu bytes received): %.160s",
                          (unsigned long long)x->total, errbuf[0] ? errbuf : "partial file");
         } else if (code >= 500) {
             char m[200];

@@ -193,6 +193,11 @@ bv_err bv_common_data_copy(bv_common_data *dst, const bv_common_data *src, bv_st
 bv_err bv_common_data_validate(const bv_common_data *cd, bv_status *st);
 /* Selector filter value of gate index k at selector value s (6.4 step 3). */
 gl_t bv_common_filter_base(const bv_common_data *cd, uint32_t k, gl_t s);
+gl_ext bv_common_filter_ext(const bv_common_data *cd, uint32_t k, gl_ext s);
+
+/* circuit_digest = hash_no_pad(flatten(cap) ‖ hash_pad([]) ‖ [degree_bits])
+ * (PROOF_SYSTEM.md 6.5 step 9). */
+bv_hash bv_plonk_circuit_digest(const bv_hash *cap, uint32_t cap_height, uint32_t degree_bits);
 
 /* Rows of the padded trace, and the row a gate constraint row of gate k uses. */
 static inline uint32_t bv_common_num_rows(const bv_common_data *cd)

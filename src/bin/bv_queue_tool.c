@@ -1,0 +1,206 @@
+/* bv_queue_tool - drive the C work queue from the shell.
+ *
+ *   bv_queue_tool [--redis-host H] [--redis-port P] [--profile legacy|v3]
+ *                 [--orphan empty|drop] [--requeue front|back] PREFIX COMMAND ...
+ *
+ * Commands (payloads are hex so that any byte survives the shell):
+ *   add HEX [ID]                     prints the item id
+ *   lease SECS block|nonblock TIMEOUT prints "ID HEX HAD_DATA" or "none"
+ *   complete ID                      prints true|false
+ *   renew ID SECS                    prints true|false
+ *   aside ID REASON                  sets the item aside, prints true|false
+ *   clean                            one light-clean pass, prints the counts
+ *   len                              prints "QUEUED PROCESSING"
+ *   session                          prints this process's session id
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "balverify/redis_conn.h"
+#include "balverify/work_queue.h"
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: bv_queue_tool [--redis-host H] [--redis-port P] [--profile legacy|v3] "
+                    "[--orphan empty|drop] [--requeue front|back] PREFIX "
+                    "add|lease|complete|renew|aside|clean|len|session ...\n");
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static bv_err parse_int(const char *s, const char *what, int *out, bv_status *st)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 0 || v > 1000000000)
+        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not a non-negative integer", what, s);
+    *out = (int)v;
+    return BV_OK;
+}
+
+static bv_err run(int argc, char **argv, bv_status *st)
+{
+    const char *host = BV_REDIS_DEFAULT_HOST;
+    int port = BV_REDIS_DEFAULT_PORT;
+    bv_wq_profile profile = BV_WQ_LEGACY;
+    bv_wq_orphan_mode orphan = BV_WQ_ORPHAN_EMPTY;
+    bv_wq_requeue requeue = BV_WQ_REQUEUE_FRONT;
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+        if (i + 1 >= argc)
+            return bv_fail(st, BV_ERR_ARG, "%s needs a value", argv[i]);
+        const char *v = argv[i + 1];
+        if (!strcmp(argv[i], "--redis-host"))
+            host = v;
+        else if (!strcmp(argv[i], "--redis-port")) {
+            if (parse_int(v, "--redis-port", &port, st))
+                return BV_ERR_ARG;
+        } else if (!strcmp(argv[i], "--profile")) {
+            if (!strcmp(v, "legacy"))
+                profile = BV_WQ_LEGACY;
+            else if (!strcmp(v, "v3"))
+                profile = BV_WQ_V3;
+            else
+                return bv_fail(st, BV_ERR_ARG, "--profile: '%s' is not legacy or v3", v);
+        } else if (!strcmp(argv[i], "--orphan")) {
+            if (!strcmp(v, "empty"))
+                orphan = BV_WQ_ORPHAN_EMPTY;
+            else if (!strcmp(v, "drop"))
+                orphan = BV_WQ_ORPHAN_DROP;
+            else
+                return bv_fail(st, BV_ERR_ARG, "--orphan: '%s' is not empty or drop", v);
+        } else if (!strcmp(argv[i], "--requeue")) {
+            if (!strcmp(v, "front"))
+                requeue = BV_WQ_REQUEUE_FRONT;
+            else if (!strcmp(v, "back"))
+                requeue = BV_WQ_REQUEUE_BACK;
+            else
+                return bv_fail(st, BV_ERR_ARG, "--requeue: '%s' is not front or back", v);
+        } else
+            return bv_fail(st, BV_ERR_ARG, "unknown option %s", argv[i]);
+    }
+    if (argc - i < 2) {
+        usage();
+        return bv_fail(st, BV_ERR_ARG, "missing PREFIX or COMMAND");
+    }
+    const char *prefix = argv[i++];
+    const char *cmd = argv[i++];
+    int nargs = argc - i;
+    char **a = argv + i;
+
+    bv_work_queue q;
+    bv_err e = bv_wq_init(&q, prefix, st);
+    if (e)
+        return e;
+    q.profile = profile;
+    q.orphan = orphan;
+    q.requeue = requeue;
+    bv_redis *r;
+    e = bv_redis_connect(&r, host, port, 5000, st);
+    if (e)
+        return e;
+
+    if (!strcmp(cmd, "add") && (nargs == 1 || nargs == 2)) {
+        size_t hl = strlen(a[0]);
+        if (hl % 2)
+            e = bv_fail(st, BV_ERR_ARG, "add: odd-length hex payload");
+        uint8_t *buf = malloc(hl / 2 + 1);
+        for (size_t k = 0; !e && k < hl / 2; k++) {
+            int hi = hexval(a[0][2 * k]), lo = hexval(a[0][2 * k + 1]);
+            if (hi < 0 || lo < 0)
+                e = bv_fail(st, BV_ERR_ARG, "add: payload is not hex");
+            else
+                buf[k] = (uint8_t)(hi * 16 + lo);
+        }
+        char id[BV_WQ_ID_MAX];
+        if (!e) {
+            if (nargs == 2) {
+                e = bv_wq_add_id(r, &q, a[1], buf, hl / 2, st);
+                snprintf(id, sizeof id, "%s", a[1]);
+            } else {
+                e = bv_wq_add(r, &q, buf, hl / 2, id, st);
+            }
+        }
+        if (!e)
+            printf("%s\n", id);
+        free(buf);
+    } else if (!strcmp(cmd, "lease") && nargs == 3) {
+        int secs, timeout;
+        /* A lease of 0 is passed through so the library's refusal is visible. */
+        if (parse_int(a[0], "lease secs", &secs, st) || parse_int(a[2], "timeout", &timeout, st))
+            e = BV_ERR_ARG;
+        int block = !strcmp(a[1], "block");
+        if (!e && !block && strcmp(a[1], "nonblock"))
+            e = bv_fail(st, BV_ERR_ARG, "lease: '%s' is not block or nonblock", a[1]);
+        bv_wq_item it;
+        int got = 0;
+        if (!e)
+            e = bv_wq_lease(r, &q, secs, block, timeout, &it, &got, st);
+        if (!e && got) {
+            printf("%s ", it.id);
+            for (size_t k = 0; k < it.len; k++)
+                printf("%02x", it.data[k]);
+            printf("%s %d\n", it.len ? "" : "-", it.had_data);
+            bv_wq_item_free(&it);
+        } else if (!e) {
+            printf("none\n");
+        }
+    } else if (!strcmp(cmd, "complete") && nargs == 1) {
+        int removed;
+        e = bv_wq_complete(r, &q, a[0], &removed, st);
+        if (!e)
+            printf("%s\n", removed ? "true" : "false");
+    } else if (!strcmp(cmd, "renew") && nargs == 2) {
+        int secs, renewed;
+        e = parse_int(a[1], "renew secs", &secs, st);
+        if (!e)
+            e = bv_wq_renew(r, &q, a[0], secs, &renewed, st);
+        if (!e)
+            printf("%s\n", renewed ? "true" : "false");
+    } else if (!strcmp(cmd, "aside") && nargs == 2) {
+        int removed;
+        e = bv_wq_set_aside(r, &q, a[0], a[1], NULL, 0, &removed, st);
+        if (!e)
+            printf("%s\n", removed ? "true" : "false");
+    } else if (!strcmp(cmd, "clean") && nargs == 0) {
+        bv_wq_clean_stats cs;
+        e = bv_wq_light_clean(r, &q, &cs, st);
+        if (!e)
+            printf("requeued=%lld dropped=%lld journal=%lld journal_requeued=%lld\n", cs.requeued,
+                   cs.dropped, cs.journal_drained, cs.journal_requeued);
+    } else if (!strcmp(cmd, "len") && nargs == 0) {
+        long long nq, np;
+        e = bv_wq_lengths(r, &q, &nq, &np, st);
+        if (!e)
+            printf("%lld %lld\n", nq, np);
+    } else if (!strcmp(cmd, "session") && nargs == 0) {
+        printf("%s\n", q.session);
+    } else {
+        usage();
+        e = bv_fail(st, BV_ERR_ARG, "unknown command or wrong arguments: %s", cmd);
+    }
+    bv_redis_free(r);
+    return e;
+}
+
+int main(int argc, char **argv)
+{
+    bv_status st;
+    bv_status_clear(&st);
+    bv_err e = run(argc, argv, &st);
+    if (e) {
+        fprintf(stderr, "bv_queue_tool: error: %s\n", st.msg);
+        return bv_exit_code(e);
+    }
+    return 0;
+}

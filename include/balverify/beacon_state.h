@@ -93,7 +93,8 @@ typedef struct {
     uint8_t latest_block_header[BV_SSZ_HEADER_SIZE]; /* as stored (state_root may be 0) */
     const uint8_t *validators;                       /* validator_count records of 121 bytes */
     uint64_t validator_count;
-    const uint8_t *balances; /* validator_count little-endian u64 */
+    const uint8_t *balances; /* balance_count little-endian u64 */
+    uint64_t balance_count;  /* equals validator_count in any real state */
 } bv_beacon_state;
 
 /* Parse `size` bytes (borrowed; must outlive s). fork/preset may be AUTO. */
@@ -103,6 +104,9 @@ bv_err bv_state_parse(bv_beacon_state *s, const uint8_t *data, size_t size, bv_f
 bv_err bv_state_load_file(bv_beacon_state *s, const char *path, bv_fork fork, bv_preset preset,
                           bv_status *st);
 void bv_state_free(bv_beacon_state *s);
+/* BV_ERR_FORMAT unless validators and balances have the same length (the
+ * parser accepts SSZ-valid states where they differ, as spec tests have). */
+bv_err bv_state_check_registry(const bv_beacon_state *s, bv_status *st);
 
 /* Balance i (LE u64 from the serialized list). */
 static inline uint64_t bv_state_balance(const bv_beacon_state *s, uint64_t i)
@@ -133,7 +137,7 @@ bv_err bv_state_field_root(const bv_beacon_state *s, unsigned field, uint8_t out
                            bv_status *st);
 
 /* Branch from field `field` up to the state root (bottom-up). branch must
- * hold 8 chunks; *depth and *gindex receive the branch length and gindex. */
+ * hold 16 chunks; *depth and *gindex receive the branch length and gindex. */
 bv_err bv_state_field_branch(const bv_state_roots *roots, unsigned field, uint8_t *branch,
                              unsigned *depth, uint64_t *gindex, bv_status *st);
 
@@ -149,7 +153,7 @@ void bv_header_branch(const uint8_t header[BV_SSZ_HEADER_SIZE], unsigned field,
 /* Branch from field `field` of the state up to the BLOCK root: the state
  * branch followed by the header branch of state_root (gindex
  * concat(11, field gindex), e.g. 363 for validators in phase0..deneb).
- * branch must hold 11 chunks. */
+ * branch must hold 16 chunks. */
 bv_err bv_state_block_branch(const bv_state_roots *roots, const uint8_t header[BV_SSZ_HEADER_SIZE],
                              unsigned field, uint8_t *branch, unsigned *depth, uint64_t *gindex,
                              bv_status *st);

@@ -38,7 +38,7 @@ typedef struct {
 } bv_input;
 
 /* Load a state file (fork/preset may be AUTO) and an optional header file
- * (NULL: derive from the state). Does not touch in->wc. */
+ * (NULL: derive from the state). Resets *in (no credentials). */
 bv_err bv_input_load(bv_input *in, const char *state_path, const char *header_path, bv_fork fork,
                      bv_preset preset, bv_status *st);
 /* Load DIR following the directory convention, including

@@ -1,0 +1,267 @@
+/*
+ * poseidon_gate.c - PoseidonGate: one Poseidon permutation per row (135 wires,
+ * 123 constraints, degree 7), with an optional swap of the first two 4-lane
+ * blocks of the input so that Merkle paths need no extra selection.
+ *
+ * Layout (gates.h): input 0..12, output 12..24, swap 24, delta 25..29, S-box
+ * inputs of full rounds 1..3 at 29..65 (round 0's are degree-1 expressions of
+ * the input and need no wire), lane-0 S-box inputs of the 22 partial rounds at
+ * 65..87, S-box inputs of full rounds 26..29 at 87..135.
+ *
+ * Every stored S-box input cuts the degree: the constraint compares the value
+ * computed from the previous stored point (degree 7 at most) with the wire,
+ * and evaluation continues from the wire. The partial rounds are evaluated in
+ * textbook form; the lane-0 S-box inputs are the same affine functions of the
+ * earlier S-box outputs as in the fast form (PROOF_SYSTEM.md section 3.3), so
+ * the constraint polynomials are identical to upstream's.
+ */
+#include "plonk/gates/gates_internal.h"
+
+const uint64_t bv_gate_mds_circ[12] = {17, 15, 41, 16, 2, 28, 13, 13, 39, 18, 34, 20};
+#define MDS_DIAG0 8
+
+uint64_t bv_poseidon_mds_entry(uint32_t r, uint32_t c)
+{
+    return bv_gate_mds_circ[(c + 12 - r) % 12] + (r == c && r == 0 ? MDS_DIAG0 : 0);
+}
+
+void bv_gate_mds_base(const gl_t in[12], gl_t out[12])
+{
+    for (int r = 0; r < 12; r++) {
+        /* entries are < 64: twelve 64x6-bit products fit easily in 128 bits */
+        unsigned __int128 acc =
+            (unsigned __int128)in[r] * (bv_gate_mds_circ[0] + (r == 0 ? MDS_DIAG0 : 0));
+        for (int i = 1; i < 12; i++)
+            acc += (unsigned __int128)in[(r + i) % 12] * bv_gate_mds_circ[i];
+        out[r] = gl_reduce128(acc);
+    }
+}
+
+void bv_gate_mds_ext(const gl_ext in[12], gl_ext out[12])
+{
+    gl_t a[12], b[12], ra[12], rb[12];
+    for (int i = 0; i < 12; i++) {
+        a[i] = in[i].c0;
+        b[i] = in[i].c1;
+    }
+    bv_gate_mds_base(a, ra);
+    bv_gate_mds_base(b, rb);
+    for (int i = 0; i < 12; i++)
+        out[i] = gl_ext_make(ra[i], rb[i]);
+}
+
+static inline gl_t sbox(gl_t x)
+{
+    gl_t x2 = gl_sqr(x), x3 = gl_mul(x2, x), x4 = gl_sqr(x2);
+    return gl_mul(x3, x4);
+}
+
+static inline gl_ext sbox_ext(gl_ext x)
+{
+    gl_ext x2 = gl_ext_sqr(x), x3 = gl_ext_mul(x2, x), x4 = gl_ext_sqr(x2);
+    return gl_ext_mul(x3, x4);
+}
+
+/* Wire holding the S-box input of lane i in round r, or -1 when that input is
+ * not stored (round 0, and lanes 1..11 of partial rounds). */
+static inline int sbox_wire(int r, int i)
+{
+    if (r == 0)
+        return -1;
+    if (r < BV_POSEIDON_HALF_FULL_ROUNDS)
+        return BV_POSEIDON_WIRE_FULL0 + 12 * (r - 1) + i;
+    if (r < BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS)
+        return i == 0 ? BV_POSEIDON_WIRE_PARTIAL + (r - BV_POSEIDON_HALF_FULL_ROUNDS) : -1;
+    return BV_POSEIDON_WIRE_FULL1 +
+           12 * (r - BV_POSEIDON_HALF_FULL_ROUNDS - BV_POSEIDON_PARTIAL_ROUNDS) + i;
+}
+
+static inline int is_full_round(int r)
+{
+    return r < BV_POSEIDON_HALF_FULL_ROUNDS ||
+           r >= BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS;
+}
+
+static void pos_id(const bv_gate *g, char *buf, size_t cap)
+{
+    (void)g;
+    snprintf(buf, cap, "Poseidon");
+}
+
+static uint32_t pos_wires(const bv_gate *g)
+{
+    (void)g;
+    return BV_POSEIDON_GATE_NUM_WIRES;
+}
+static uint32_t pos_degree(const bv_gate *g)
+{
+    (void)g;
+    return 7;
+}
+static uint32_t pos_constraints(const bv_gate *g)
+{
+    (void)g;
+    return BV_POSEIDON_GATE_NUM_CONSTRAINTS;
+}
+static uint32_t pos_routed(const bv_gate *g)
+{
+    (void)g;
+    return BV_POSEIDON_GATE_ROUTED;
+}
+
+static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *out)
+{
+    (void)g;
+    const gl_t *w = v->wires;
+    gl_t swap = w[BV_POSEIDON_WIRE_SWAP];
+    gl_t s[12], t[12];
+    int k = 0;
+    out[k++] = gl_mul(swap, gl_sub(swap, 1));
+    for (int i = 0; i < 4; i++) {
+        gl_t delta = w[BV_POSEIDON_WIRE_DELTA + i];
+        out[k++] = gl_sub(gl_mul(swap, gl_sub(w[i + 4], w[i])), delta);
+        s[i] = gl_add(w[i], delta);
+        s[i + 4] = gl_sub(w[i + 4], delta);
+    }
+    for (int i = 8; i < 12; i++)
+        s[i] = w[i];
+    for (int r = 0; r < BV_POSEIDON_ROUNDS; r++) {
+        for (int i = 0; i < 12; i++)
+            s[i] = gl_add(s[i], bv_poseidon_rc[r][i]);
+        int full = is_full_round(r);
+        for (int i = 0; i < (full ? 12 : 1); i++) {
+            int wi = sbox_wire(r, i);
+            if (wi >= 0) {
+                out[k++] = gl_sub(s[i], w[wi]);
+                s[i] = w[wi];
+            }
+            s[i] = sbox(s[i]);
+        }
+        bv_gate_mds_base(s, t);
+        for (int i = 0; i < 12; i++)
+            s[i] = t[i];
+    }
+    for (int i = 0; i < 12; i++)
+        out[k++] = gl_sub(s[i], w[BV_POSEIDON_WIRE_OUT + i]);
+}
+
+static void pos_eval_ext(const bv_gate *g, const bv_eval_vars_ext *v, gl_ext *out)
+{
+    (void)g;
+    const gl_ext *w = v->wires;
+    gl_ext swap = w[BV_POSEIDON_WIRE_SWAP];
+    gl_ext s[12], t[12];
+    int k = 0;
+    out[k++] = gl_ext_mul(swap, gl_ext_add_base(swap, gl_neg(1)));
+    for (int i = 0; i < 4; i++) {
+        gl_ext delta = w[BV_POSEIDON_WIRE_DELTA + i];
+        out[k++] = gl_ext_sub(gl_ext_mul(swap, gl_ext_sub(w[i + 4], w[i])), delta);
+        s[i] = gl_ext_add(w[i], delta);
+        s[i + 4] = gl_ext_sub(w[i + 4], delta);
+    }
+    for (int i = 8; i < 12; i++)
+        s[i] = w[i];
+    for (int r = 0; r < BV_POSEIDON_ROUNDS; r++) {
+        for (int i = 0; i < 12; i++)
+            s[i] = gl_ext_add_base(s[i], bv_poseidon_rc[r][i]);
+        int full = is_full_round(r);
+        for (int i = 0; i < (full ? 12 : 1); i++) {
+            int wi = sbox_wire(r, i);
+            if (wi >= 0) {
+                out[k++] = gl_ext_sub(s[i], w[wi]);
+                s[i] = w[wi];
+            }
+            s[i] = sbox_ext(s[i]);
+        }
+        bv_gate_mds_ext(s, t);
+        for (int i = 0; i < 12; i++)
+            s[i] = t[i];
+    }
+    for (int i = 0; i < 12; i++)
+        out[k++] = gl_ext_sub(s[i], w[BV_POSEIDON_WIRE_OUT + i]);
+}
+
+static size_t pos_deps(const bv_gate *g, uint32_t row, uint32_t op, bv_target *deps, size_t cap)
+{
+    (void)g;
+    (void)op;
+    size_t n = 0;
+    deps_range(deps, cap, &n, row, BV_POSEIDON_WIRE_IN, 12);
+    deps_range(deps, cap, &n, row, BV_POSEIDON_WIRE_SWAP, 1);
+    return n;
+}
+
+static bv_err pos_run(const bv_gate *g, uint32_t row, uint32_t op, const gl_t *c, bv_witness *w,
+                      bv_status *st)
+{
+    (void)g;
+    (void)op;
+    (void)c;
+    gl_t in[12], s[12], t[12];
+    for (int i = 0; i < 12; i++)
+        in[i] = bv_witness_get(w, bv_wire(row, BV_POSEIDON_WIRE_IN + i));
+    gl_t swap = bv_witness_get(w, bv_wire(row, BV_POSEIDON_WIRE_SWAP));
+    if (swap > 1)
+        return bv_fail(st, BV_ERR_VERIFY, "PoseidonGate row %u: swap wire is %llu, not 0 or 1", row,
+                       (unsigned long long)swap);
+    bv_err e;
+    for (int i = 0; i < 4; i++) {
+        gl_t delta = swap ? gl_sub(in[i + 4], in[i]) : 0;
+        if ((e = bv_witness_set(w, bv_wire(row, BV_POSEIDON_WIRE_DELTA + i), delta, st)) != BV_OK)
+            return e;
+        s[i] = gl_add(in[i], delta);
+        s[i + 4] = gl_sub(in[i + 4], delta);
+    }
+    for (int i = 8; i < 12; i++)
+        s[i] = in[i];
+    for (int r = 0; r < BV_POSEIDON_ROUNDS; r++) {
+        for (int i = 0; i < 12; i++)
+            s[i] = gl_add(s[i], bv_poseidon_rc[r][i]);
+        int full = is_full_round(r);
+        for (int i = 0; i < (full ? 12 : 1); i++) {
+            int wi = sbox_wire(r, i);
+            if (wi >= 0 && (e = bv_witness_set(w, bv_wire(row, (uint32_t)wi), s[i], st)) != BV_OK)
+                return e;
+            s[i] = sbox(s[i]);
+        }
+        bv_gate_mds_base(s, t);
+        for (int i = 0; i < 12; i++)
+            s[i] = t[i];
+    }
+    for (int i = 0; i < 12; i++)
+        if ((e = bv_witness_set(w, bv_wire(row, BV_POSEIDON_WIRE_OUT + i), s[i], st)) != BV_OK)
+            return e;
+    return BV_OK;
+}
+
+static const bv_gate_ops pos_ops = {
+    .kind = "Poseidon",
+    .id = pos_id,
+    .num_wires = pos_wires,
+    .num_constants = bv_gate_zero,
+    .degree = pos_degree,
+    .num_constraints = pos_constraints,
+    .num_ops = bv_gate_one,
+    .eval_base = pos_eval_base,
+    .eval_ext = pos_eval_ext,
+    .num_generators = bv_gate_one,
+    .gen_deps = pos_deps,
+    .gen_run = pos_run,
+    .num_extra_constant_wires = bv_gate_no_extra_constants,
+    .extra_constant_wire = bv_gate_no_extra_constant_wire,
+};
+
+static bv_err pos_check(const bv_gate *g, bv_status *st)
+{
+    for (int i = 0; i < BV_GATE_MAX_PARAMS; i++)
+        if (g->params[i])
+            return bv_fail(st, BV_ERR_FORMAT, "Poseidon gate with a non-zero parameter");
+    return bv_gate_check_no_data(g, st);
+}
+
+const bv_gate_kind bv_gate_kind_poseidon = {&pos_ops, pos_check, pos_routed};
+
+bv_gate bv_gate_poseidon(void)
+{
+    return (bv_gate){.ops = &pos_ops};
+}

@@ -1,0 +1,26 @@
+/*
+ * gl_vec.h - vector kernels over Goldilocks arrays (internal).
+ *
+ * Each kernel has an AVX-512 path (8 lanes, 64x64->128 products built from
+ * four 32x32 multiplies) chosen at run time when the CPU has AVX-512F, and a
+ * scalar path otherwise; both give identical canonical results.
+ */
+#ifndef BALVERIFY_GL_VEC_H
+#define BALVERIFY_GL_VEC_H
+
+#include <stddef.h>
+
+#include "balverify/goldilocks.h"
+
+/* For j < m: (x, y) <- (x + y, (x - y) * tw[j])    (DIF butterfly) */
+void gl_vec_dif_butterflies(gl_t *x, gl_t *y, const gl_t *tw, size_t m);
+/* For j < m: (x, y) <- (x + y*tw[j], x - y*tw[j])  (DIT butterfly) */
+void gl_vec_dit_butterflies(gl_t *x, gl_t *y, const gl_t *tw, size_t m);
+/* a[j] *= b[j] */
+void gl_vec_mul(gl_t *a, const gl_t *b, size_t n);
+
+/* 1 when the AVX-512 kernels are in use (CPU support and not disabled by
+ * the environment variable BV_NO_AVX512=1, which tests use to compare). */
+int gl_vec_have_avx512(void);
+
+#endif

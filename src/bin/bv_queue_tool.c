@@ -12,11 +12,17 @@
  *   clean                            one light-clean pass, prints the counts
  *   len                              prints "QUEUED PROCESSING"
  *   session                          prints this process's session id
+ * Commands that need no server (PREFIX is ignored, give "-"):
+ *   payload mapper TAG A [B]         hex of a commitment-mapper task
+ *   payload balance LEVEL INDEX      hex of a balance task
+ *   keys balance-queues PROTO        the cleaner's balance queue prefixes
+ *   keys all PROTO                   one example of every catalogue key
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "balverify/keys.h"
 #include "balverify/redis_conn.h"
 #include "balverify/work_queue.h"
 
@@ -45,6 +51,79 @@ static bv_err parse_int(const char *s, const char *what, int *out, bv_status *st
     if (!*s || *end || v < 0 || v > 1000000000)
         return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not a non-negative integer", what, s);
     *out = (int)v;
+    return BV_OK;
+}
+
+static bv_err parse_u64(const char *s, uint64_t *out, bv_status *st)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || *s == '-')
+        return bv_fail(st, BV_ERR_ARG, "'%s' is not an unsigned integer", s);
+    *out = v;
+    return BV_OK;
+}
+
+static bv_err offline(const char *cmd, int nargs, char **a, bv_status *st)
+{
+    uint8_t buf[32];
+    size_t n = 0;
+    if (!strcmp(cmd, "payload") && nargs >= 3 && !strcmp(a[0], "mapper")) {
+        bv_mapper_task t = {0, 0, 0};
+        uint64_t tag;
+        if (parse_u64(a[1], &tag, st) || parse_u64(a[2], &t.a, st) ||
+            (nargs > 3 && parse_u64(a[3], &t.b, st)))
+            return BV_ERR_ARG;
+        if (tag > 3)
+            return bv_fail(st, BV_ERR_ARG, "mapper tag %llu unknown", (unsigned long long)tag);
+        t.tag = (bv_mapper_tag)tag;
+        n = bv_mapper_task_encode(&t, buf);
+    } else if (!strcmp(cmd, "payload") && nargs == 3 && !strcmp(a[0], "balance")) {
+        uint64_t level, index;
+        if (parse_u64(a[1], &level, st) || parse_u64(a[2], &index, st))
+            return BV_ERR_ARG;
+        n = bv_balance_task_encode((unsigned)level, index, buf);
+    } else if (!strcmp(cmd, "keys") && nargs == 2 && !strcmp(a[0], "balance-queues")) {
+        if (bv_key_check_protocol(a[1], st))
+            return BV_ERR_ARG;
+        for (unsigned l = 0; l < BV_BALANCE_CLEAN_LEVELS; l++)
+            printf("%s\n", bv_queue_balance(a[1], l).s);
+        return BV_OK;
+    } else if (!strcmp(cmd, "keys") && nargs == 2 && !strcmp(a[0], "all")) {
+        const char *p = a[1];
+        if (bv_key_check_protocol(p, st))
+            return BV_ERR_ARG;
+        bv_key ks[] = {bv_key_validator(7, 100),
+                       bv_key_validator_lookup(7),
+                       bv_key_validator_proof(BV_REGISTRY_LIMIT + 7, 100),
+                       bv_key_validator_proof_lookup(1),
+                       bv_key_validator_proof_zeroes(40),
+                       bv_key_validator_proof_storage(1, 100),
+                       bv_key_validator_proof_storage_zeroes(0),
+                       bv_key_validators_length(100),
+                       bv_key_validators_root(100),
+                       bv_key_last_processed_slot(),
+                       bv_key_last_verified_slot(),
+                       bv_queue_mapper(),
+                       bv_key_balance_input(p, BV_REGISTRY_LIMIT),
+                       bv_key_balance_proof(p, 3, 5),
+                       bv_key_balance_proof_storage(p, 3, 5),
+                       bv_key_final_proof_input(p),
+                       bv_key_final_layer_proof(p),
+                       bv_key_balance_wrapper_proof(p),
+                       bv_key_balance_wrapper_verifier_only(),
+                       bv_channel_gnark_proofs(p),
+                       bv_queue_balance(p, 37)};
+        for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+            printf("%s\n", ks[i].s);
+        return BV_OK;
+    } else {
+        usage();
+        return bv_fail(st, BV_ERR_ARG, "bad %s arguments", cmd);
+    }
+    for (size_t i = 0; i < n; i++)
+        printf("%02x", buf[i]);
+    printf("\n");
     return BV_OK;
 }
 
@@ -97,6 +176,9 @@ static bv_err run(int argc, char **argv, bv_status *st)
     const char *cmd = argv[i++];
     int nargs = argc - i;
     char **a = argv + i;
+
+    if (!strcmp(cmd, "payload") || !strcmp(cmd, "keys"))
+        return offline(cmd, nargs, a, st);
 
     bv_work_queue q;
     bv_err e = bv_wq_init(&q, prefix, st);

@@ -411,7 +411,7 @@ bv_err bv_sha_input_to_rec(const bv_validator_sha_input *in, bv_validator_rec *o
 {
     memcpy(o->pubkey, in->pubkey, 48);
     memcpy(o->withdrawal_credentials, in->withdrawal_credentials, 32);
-    uint64_t s;
+    uint64_t s = 0;
     if (leaf64_value(in->effective_balance, "effectiveBalance", &o->effective_balance, st) ||
         leaf64_value(in->slashed, "slashed", &s, st) ||
         leaf64_value(in->activation_eligibility_epoch, "activationEligibilityEpoch",

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# slurm_job.sh BUILD_DIR SRC_DIR - the batch job on a real single-node Slurm.
+#
+# Starts the project's local cluster (scripts/start-local-slurm.sh), submits
+# slurm/balverify.sbatch through slurm/submit.sh with jobs/default.env (the
+# embedded default input, 2 ranks) with `sbatch --wait`, once with srun and
+# once with mpirun as the launcher, and checks that each job exits 0 and
+# writes the same JSON as a direct `mpirun -np 2` run. Then: a second run on
+# an existing checkpoint resumes and gives the same JSON; a job on a garbled
+# state exits non-zero through sbatch --wait, with balverify's one-line error
+# in the job log; a job with a bad launcher setting fails too.
+# Slurm is stopped at the end when this test started it.
+set -uo pipefail
+BUILD=$(cd "${1:?usage: slurm_job.sh BUILD_DIR SRC_DIR}" && pwd)
+SRC=$(cd "${2:?usage: slurm_job.sh BUILD_DIR SRC_DIR}" && pwd)
+BIN=$BUILD/bin/balverify
+INPUT=$SRC/inputs/default
+
+fail() { echo "slurm_job: FAIL: $*" >&2; exit 1; }
+note() { echo "slurm_job: $*"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "slurm_job: SKIP: needs root to run slurmctld/slurmd"
+  exit 77
+fi
+[ -x "$BIN" ] || fail "$BIN not built"
+[ -s "$INPUT/state.ssz" ] || fail "embedded default input $INPUT/state.ssz missing"
+[ -s "$INPUT/withdrawal_credentials.txt" ] || fail "$INPUT/withdrawal_credentials.txt missing"
+command -v sbatch >/dev/null || fail "sbatch not installed (scripts/install-deps.sh installs Slurm)"
+source "$SRC/scripts/env.sh"
+
+WORK=$(mktemp -d "$BUILD/slurm_job.XXXXXX")
+was_up=0
+scontrol ping 2>/dev/null | grep -q UP && was_up=1
+cleanup() {
+  if [ "$was_up" = 0 ]; then bash "$SRC/scripts/stop-local-slurm.sh" >/dev/null 2>&1; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if ! bash "$SRC/scripts/start-local-slurm.sh" >"$WORK/start.log" 2>&1; then
+  cat "$WORK/start.log"
+  if grep -q "slurmctld" "$WORK/start.log"; then
+    echo "slurm_job: SKIP: slurmctld cannot be started in this environment"
+    exit 77
+  fi
+  fail "start-local-slurm.sh failed"
+fi
+tail -n 1 "$WORK/start.log"
+
+WC=$(sed 's/#.*//' "$INPUT/withdrawal_credentials.txt" | tr -s ' \t\r\n,' ',' | sed 's/^,//; s/,$//')
+
+# Reference: a direct run with the same ranks.
+mpirun -np 2 "$BIN" --state "$INPUT/state.ssz" --withdrawal-credentials "$WC" \
+  --output "$WORK/direct.json" >"$WORK/direct.log" 2>&1 ||
+  { cat "$WORK/direct.log"; fail "direct mpirun run failed"; }
+
+same_json() {  # same_json A B: equal as JSON values
+  python3 -c 'import json,sys; a,b=(json.load(open(p)) for p in sys.argv[1:3]); sys.exit(a!=b)' "$1" "$2"
+}
+
+# submit NAME [VAR=value...]: run jobs/default.env through sbatch --wait; sets rc.
+submit() {
+  local name=$1
+  shift
+  env "$@" BV_OUTPUT="$WORK/$name.json" BV_LOG="$WORK/$name.out" \
+    bash "$SRC/slurm/submit.sh" "$SRC/jobs/default.env" --wait --quiet
+  rc=$?
+  note "$name: sbatch --wait exit status $rc"
+}
+
+t0=$(date +%s)
+for launcher in srun mpirun; do
+  submit "$launcher" BV_LAUNCHER="$launcher" BV_ROOT="$SRC" BV_BIN="$BIN"
+  [ "$rc" = 0 ] || { cat "$WORK/$launcher.out"; fail "$launcher job exited with $rc"; }
+  grep -q "launcher $launcher" "$WORK/$launcher.out" || fail "$launcher job log does not show its launcher"
+  grep -q "2 ranks" "$WORK/$launcher.out" || fail "$launcher job did not run 2 ranks"
+  same_json "$WORK/direct.json" "$WORK/$launcher.json" ||
+    { diff "$WORK/direct.json" "$WORK/$launcher.json"; fail "$launcher job output differs from the direct run"; }
+done
+
+# Checkpoint: the first job writes it, the second finds it and resumes.
+submit ckpt1 BV_ROOT="$SRC" BV_BIN="$BIN" BV_CHECKPOINT="$WORK/ckpt.h5"
+[ "$rc" = 0 ] || { cat "$WORK/ckpt1.out"; fail "checkpointed job exited with $rc"; }
+[ -s "$WORK/ckpt.h5" ] || fail "checkpointed job wrote no checkpoint file"
+submit ckpt2 BV_ROOT="$SRC" BV_BIN="$BIN" BV_CHECKPOINT="$WORK/ckpt.h5"
+[ "$rc" = 0 ] || { cat "$WORK/ckpt2.out"; fail "resumed job exited with $rc"; }
+grep -q "resuming from $WORK/ckpt.h5" "$WORK/ckpt2.out" || fail "second job did not resume from the checkpoint"
+same_json "$WORK/direct.json" "$WORK/ckpt1.json" || fail "checkpointed job output differs"
+same_json "$WORK/direct.json" "$WORK/ckpt2.json" || fail "resumed job output differs"
+
+# Bad input: the job's failure reaches sbatch --wait.
+head -c 100000 "$INPUT/state.ssz" >"$WORK/truncated.ssz"
+submit bad BV_ROOT="$SRC" BV_BIN="$BIN" BV_INPUT_DIR= BV_STATE="$WORK/truncated.ssz" \
+  BV_WITHDRAWAL_CREDENTIALS="$WC"
+[ "$rc" != 0 ] || fail "job on a truncated state exited 0"
+grep -q "balverify: error:" "$WORK/bad.out" || { cat "$WORK/bad.out"; fail "no one-line error in the failed job's log"; }
+[ ! -s "$WORK/bad.json" ] || fail "failed job left a result file"
+
+submit badlauncher BV_ROOT="$SRC" BV_BIN="$BIN" BV_LAUNCHER=ssh
+[ "$rc" != 0 ] || fail "job with BV_LAUNCHER=ssh exited 0"
+grep -q "BV_LAUNCHER must be srun or mpirun" "$WORK/badlauncher.out" || fail "bad launcher not reported"
+
+note "PASS ($(( $(date +%s) - t0 )) s of jobs)"

@@ -79,7 +79,7 @@ static void sb_key(sb *b, const char *name, int first)
 
 static void sb_bits(sb *b, const uint8_t r[32])
 {
-    char buf[512];
+    char buf[2 + 256 + 255]; /* brackets, digits, commas */
     size_t o = 0;
     buf[o++] = '[';
     for (int i = 0; i < 256; i++) {
@@ -141,9 +141,18 @@ static bv_err parse_root(const char *json, size_t len, const char *what, cJSON *
     *out = NULL;
     if (!json)
         return bv_fail(st, BV_ERR_FORMAT, "%s: no JSON", what);
-    cJSON *j = cJSON_ParseWithLength(json, len);
+    /* Trailing bytes after the value are an error too (a truncated or
+     * concatenated value must not pass). */
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!j)
         return bv_fail(st, BV_ERR_FORMAT, "%s: invalid JSON", what);
+    for (; end && end < json + len; end++) {
+        if (*end != ' ' && *end != '\n' && *end != '\r' && *end != '\t' && *end != '\0') {
+            cJSON_Delete(j);
+            return bv_fail(st, BV_ERR_FORMAT, "%s: invalid JSON (trailing bytes)", what);
+        }
+    }
     if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
         return bv_fail(st, BV_ERR_FORMAT, "%s: not a JSON object", what);

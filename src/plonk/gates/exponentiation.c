@@ -3,7 +3,7 @@
  * exponent e = sum_i bit_i 2^i given as wires. Square-and-multiply from the
  * most significant bit, one intermediate wire per step:
  *     t_i = t_{i-1}^2 * (bit * base + 1 - bit),  t_{-1} = 1,
- * processing bit b-1-i at step i; then out = t_{b-1}. Degree 4. The bits are
+ * processing bit b-1-i at step i; then out = t_{b-1}. Degree 4 (2 for b = 1). The bits are
  * not checked to be boolean here: callers connect them to bits that are (the
  * output of a BaseSumGate split, for instance).
  */
@@ -24,10 +24,11 @@ static uint32_t exp_routed(const bv_gate *g)
 {
     return 2 + NBITS(g);
 }
+/* t_{i-1}^2 * (bit*base + 1 - bit) has degree 4 once t_{i-1} is a wire;
+ * with a single bit t_{-1} is the constant 1 and the degree is 2. */
 static uint32_t exp_degree(const bv_gate *g)
 {
-    (void)g;
-    return 4;
+    return NBITS(g) == 1 ? 2 : 4;
 }
 static uint32_t exp_constraints(const bv_gate *g)
 {

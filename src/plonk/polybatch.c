@@ -1,0 +1,154 @@
+/*
+ * polybatch.c - committed polynomial batches; see include/balverify/polybatch.h.
+ *
+ * Each polynomial's LDE is computed directly in bit-reversed order (DIF, no
+ * permutation pass) into a column, then columns are transposed into the
+ * row-major leaf matrix the Merkle tree hashes.
+ */
+#include "balverify/polybatch.h"
+#include "balverify/ntt.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bv_err check_shape(size_t n_polys, unsigned log_n, unsigned rate_bits, unsigned cap_height,
+                          bv_status *st)
+{
+    if (n_polys == 0)
+        return bv_fail(st, BV_ERR_ARG, "polynomial batch is empty");
+    if (log_n + rate_bits > 32)
+        return bv_fail(st, BV_ERR_ARG, "LDE of 2^%u rows exceeds 2^32", log_n + rate_bits);
+    if (cap_height > log_n + rate_bits)
+        return bv_fail(st, BV_ERR_ARG, "cap height %u exceeds LDE height %u", cap_height,
+                       log_n + rate_bits);
+    return BV_OK;
+}
+
+/* LDE of every polynomial (columns), transposed into pb->lde. */
+static bv_err build_lde(bv_polybatch *pb, bv_status *st)
+{
+    size_t n = (size_t)1 << pb->log_n, big = bv_polybatch_lde_size(pb), np = pb->n_polys;
+    unsigned lde_bits = pb->log_n + pb->rate_bits;
+    gl_t *cols = malloc(np * big * sizeof *cols);
+    pb->lde = malloc(np * big * sizeof *pb->lde);
+    if (!cols || !pb->lde) {
+        free(cols);
+        return bv_fail(st, BV_ERR_NOMEM,
+                       "out of memory for the LDE of %zu polynomials of 2^%u rows", np, lde_bits);
+    }
+    int err = 0;
+    if (np >= (size_t)omp_get_max_threads()) {
+        /* one polynomial per thread; the transforms then run single-threaded */
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : err)
+        for (size_t p = 0; p < np; p++)
+            err |= bv_lde_rev(cols + p * big, pb->coeffs + p * n, pb->log_n, pb->rate_bits, NULL) !=
+                   BV_OK;
+    } else {
+        for (size_t p = 0; p < np; p++)
+            err |= bv_lde_rev(cols + p * big, pb->coeffs + p * n, pb->log_n, pb->rate_bits, NULL) !=
+                   BV_OK;
+    }
+    if (err) {
+        free(cols);
+        return bv_fail(st, BV_ERR_NOMEM, "LDE of a polynomial batch failed (out of memory)");
+    }
+    /* transpose in tiles of 64 rows */
+    const size_t TR = 64;
+#pragma omp parallel for schedule(static)
+    for (size_t r0 = 0; r0 < big; r0 += TR) {
+        size_t r1 = r0 + TR < big ? r0 + TR : big;
+        for (size_t p = 0; p < np; p++) {
+            const gl_t *col = cols + p * big;
+            for (size_t r = r0; r < r1; r++)
+                pb->lde[r * np + p] = col[r];
+        }
+    }
+    free(cols);
+    return BV_OK;
+}
+
+bv_err bv_polybatch_from_coeffs(bv_polybatch *pb, const gl_t *coeffs, size_t n_polys,
+                                unsigned log_n, unsigned rate_bits, unsigned cap_height,
+                                bv_status *st)
+{
+    memset(pb, 0, sizeof *pb);
+    bv_err e = check_shape(n_polys, log_n, rate_bits, cap_height, st);
+    if (e)
+        return e;
+    size_t n = (size_t)1 << log_n;
+    pb->n_polys = n_polys;
+    pb->log_n = log_n;
+    pb->rate_bits = rate_bits;
+    pb->cap_height = cap_height;
+    pb->coeffs = malloc(n_polys * n * sizeof *pb->coeffs);
+    if (!pb->coeffs)
+        return bv_fail(st, BV_ERR_NOMEM, "out of memory for %zu polynomials of 2^%u coefficients",
+                       n_polys, log_n);
+    memcpy(pb->coeffs, coeffs, n_polys * n * sizeof *pb->coeffs);
+    e = build_lde(pb, st);
+    if (!e)
+        e = bv_merkle_build(&pb->tree, pb->lde, log_n + rate_bits, n_polys, cap_height, st);
+    if (e) {
+        bv_polybatch_free(pb);
+        return e;
+    }
+    return BV_OK;
+}
+
+bv_err bv_polybatch_from_values(bv_polybatch *pb, const gl_t *values, size_t n_polys,
+                                unsigned log_n, unsigned rate_bits, unsigned cap_height,
+                                bv_status *st)
+{
+    memset(pb, 0, sizeof *pb);
+    bv_err e = check_shape(n_polys, log_n, rate_bits, cap_height, st);
+    if (e)
+        return e;
+    size_t n = (size_t)1 << log_n;
+    gl_t *c = malloc(n_polys * n * sizeof *c);
+    if (!c)
+        return bv_fail(st, BV_ERR_NOMEM, "out of memory for %zu polynomials of 2^%u values",
+                       n_polys, log_n);
+    memcpy(c, values, n_polys * n * sizeof *c);
+    int err = 0;
+#pragma omp parallel for schedule(dynamic, 1) reduction(| : err) if (n_polys > 1)
+    for (size_t p = 0; p < n_polys; p++)
+        err |= bv_ifft(c + p * n, log_n, NULL) != BV_OK;
+    if (err) {
+        free(c);
+        return bv_fail(st, BV_ERR_NOMEM, "interpolation of a polynomial batch failed");
+    }
+    e = bv_polybatch_from_coeffs(pb, c, n_polys, log_n, rate_bits, cap_height, st);
+    free(c);
+    return e;
+}
+
+void bv_polybatch_free(bv_polybatch *pb)
+{
+    free(pb->coeffs);
+    free(pb->lde);
+    bv_merkle_free(&pb->tree);
+    memset(pb, 0, sizeof *pb);
+}
+
+const gl_t *bv_polybatch_lde_row(const bv_polybatch *pb, size_t i)
+{
+    return bv_polybatch_leaf(pb, bv_rev_bits(i, pb->log_n + pb->rate_bits));
+}
+
+gl_ext bv_polybatch_eval(const bv_polybatch *pb, size_t p, gl_ext z)
+{
+    size_t n = (size_t)1 << pb->log_n;
+    const gl_t *c = pb->coeffs + p * n;
+    gl_ext acc = gl_ext_zero();
+    for (size_t j = n; j-- > 0;)
+        acc = gl_ext_add_base(gl_ext_mul(acc, z), c[j]);
+    return acc;
+}
+
+void bv_polybatch_eval_all(const bv_polybatch *pb, gl_ext z, gl_ext *out)
+{
+#pragma omp parallel for schedule(static) if (pb->n_polys >= 8)
+    for (size_t p = 0; p < pb->n_polys; p++)
+        out[p] = bv_polybatch_eval(pb, p, z);
+}

@@ -207,6 +207,7 @@ int main(int argc, char **argv)
     bv_beacon_state state;
     memset(&state, 0, sizeof state);
     bool have_state = false;
+    bool downloaded = false; /* state.ssz written by this run */
     bv_beacon_genesis genesis;
     bv_beacon_header hdr;
     bool have_header = false;
@@ -245,6 +246,7 @@ int main(int argc, char **argv)
         bv_fail_ctx(&st, "downloading state %s", fetch_id);
         goto fail;
     }
+    downloaded = true;
     const char *node_used = bv_beacon_client_last_node(c);
     fprintf(stderr, "%s: downloaded state %s (%s, %llu bytes) from %s in %.2f s (%.1f MB/s)\n",
             prog, fetch_id, info.fork, (unsigned long long)info.bytes, node_used, info.seconds,
@@ -424,6 +426,18 @@ int main(int argc, char **argv)
     goto done;
 fail:
     rc = die(st.code, st.msg);
+    /* Never leave a state that failed its checks where balverify would take
+     * it for a good input: remove what this run wrote. */
+    if (downloaded) {
+        static const char *const names[] = {"state.ssz", "header.json", "fork.txt", "source.json",
+                                            "withdrawal_credentials.txt"};
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+            if (i == 4 && !n_wc)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", out_dir, names[i]);
+            unlink(path);
+        }
+    }
 done:
     if (have_state)
         bv_state_free(&state);

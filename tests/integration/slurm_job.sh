@@ -89,6 +89,29 @@ grep -q "resuming from $WORK/ckpt.h5" "$WORK/ckpt2.out" || fail "second job did 
 same_json "$WORK/direct.json" "$WORK/ckpt1.json" || fail "checkpointed job output differs"
 same_json "$WORK/direct.json" "$WORK/ckpt2.json" || fail "resumed job output differs"
 
+# Requeue: Slurm restarts the job (SLURM_RESTART_COUNT=1) and it resumes from
+# its checkpoint. The job may already have finished when the requeue arrives;
+# Slurm restarts a finished batch job as well, so the check holds either way.
+J=$(env BV_ROOT="$SRC" BV_BIN="$BIN" BV_CHECKPOINT="$WORK/rq.h5" BV_OUTPUT="$WORK/rq.json" \
+  BV_LOG="$WORK/rq.out" bash "$SRC/slurm/submit.sh" "$SRC/jobs/default.env" --parsable) ||
+  fail "submitting the requeue job failed"
+J=${J%%;*}
+for _ in $(seq 300); do [ -s "$WORK/rq.h5" ] && break; sleep 0.1; done
+scontrol requeue "$J" || fail "scontrol requeue $J failed"
+for _ in $(seq 120); do
+  state=$(scontrol show job "$J" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
+  restarts=$(scontrol show job "$J" 2>/dev/null | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p')
+  [ "$restarts" = 1 ] && [ "$state" = COMPLETED ] && break
+  case $state in FAILED | CANCELLED | TIMEOUT | NODE_FAIL) break ;; esac
+  sleep 0.5
+done
+[ "$restarts" = 1 ] && [ "$state" = COMPLETED ] ||
+  { cat "$WORK/rq.out"; fail "requeued job ended in state '$state' after $restarts restarts"; }
+grep -q "resuming from $WORK/rq.h5 (restart count 1)" "$WORK/rq.out" ||
+  { cat "$WORK/rq.out"; fail "requeued job did not resume"; }
+same_json "$WORK/direct.json" "$WORK/rq.json" || fail "requeued job output differs"
+note "requeue: job $J restarted once and resumed from its checkpoint"
+
 # Bad input: the job's failure reaches sbatch --wait.
 head -c 100000 "$INPUT/state.ssz" >"$WORK/truncated.ssz"
 submit bad BV_ROOT="$SRC" BV_BIN="$BIN" BV_INPUT_DIR= BV_STATE="$WORK/truncated.ssz" \

@@ -2,7 +2,8 @@
  * balverify - the native end-to-end MPI job (docs/JOB.md).
  *
  *   mpirun -np N balverify --state FILE.ssz [--header FILE] [--fork NAME]
- *       --withdrawal-credentials 0xHEX[,0xHEX...] [--checkpoint FILE.h5]
+ *       (--withdrawal-credentials 0xHEX[,0xHEX...] | --withdrawal-credentials-file F)
+ *       [--checkpoint FILE.h5]
  *       [--resume] [--output FILE.json] [--threads T] [--verbose]
  *       [--stop-after-level K]
  *
@@ -26,10 +27,13 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: balverify --state FILE.ssz [--header FILE] [--fork NAME]\n"
-               "         --withdrawal-credentials 0xHEX[,0xHEX...] [--checkpoint FILE.h5]\n"
-               "         [--resume] [--output FILE.json] [--threads T] [--verbose]\n"
-               "         [--stop-after-level K]\n");
+    fprintf(
+        f,
+        "usage: balverify --state FILE.ssz [--header FILE] [--fork NAME]\n"
+        "         (--withdrawal-credentials 0xHEX[,0xHEX...] | --withdrawal-credentials-file F)\n"
+        "         [--checkpoint FILE.h5]\n"
+        "         [--resume] [--output FILE.json] [--threads T] [--verbose]\n"
+        "         [--stop-after-level K]\n");
 }
 
 static bv_err parse_int(const char *opt, const char *v, long min, long max, long *out,
@@ -59,13 +63,15 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char *
         O_THREADS,
         O_STOP,
         O_VERBOSE,
-        O_HELP
+        O_HELP,
+        O_WCFILE
     };
     static const struct option opts[] = {
         {"state", required_argument, NULL, O_STATE},
         {"header", required_argument, NULL, O_HEADER},
         {"fork", required_argument, NULL, O_FORK},
         {"withdrawal-credentials", required_argument, NULL, O_WC},
+        {"withdrawal-credentials-file", required_argument, NULL, O_WCFILE},
         {"checkpoint", required_argument, NULL, O_CKPT},
         {"resume", no_argument, NULL, O_RESUME},
         {"output", required_argument, NULL, O_OUT},
@@ -95,6 +101,11 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char *
             if (bv_parse_withdrawal_credentials(optarg, cfg->wc, BV_MAX_CREDENTIALS, &cfg->n_wc,
                                                 st))
                 return bv_fail_ctx(st, "--withdrawal-credentials");
+            have_wc = 1;
+            break;
+        case O_WCFILE:
+            if (bv_load_withdrawal_credentials(optarg, cfg->wc, BV_MAX_CREDENTIALS, &cfg->n_wc, st))
+                return bv_fail_ctx(st, "--withdrawal-credentials-file");
             have_wc = 1;
             break;
         case O_CKPT:
@@ -133,7 +144,9 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char *
     if (!cfg->state_path)
         return bv_fail(st, BV_ERR_ARG, "--state FILE is required");
     if (!have_wc || cfg->n_wc == 0)
-        return bv_fail(st, BV_ERR_ARG, "--withdrawal-credentials 0xHEX[,0xHEX...] is required");
+        return bv_fail(st, BV_ERR_ARG,
+                       "--withdrawal-credentials 0xHEX[,0xHEX...] (or "
+                       "--withdrawal-credentials-file FILE) is required");
     if (cfg->resume && !cfg->checkpoint_path)
         return bv_fail(st, BV_ERR_ARG, "--resume needs --checkpoint FILE");
     return BV_OK;

@@ -697,6 +697,10 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
     }
     /* cur: the step whose nodes are held; fresh: not yet persisted. */
     int cur = last >= 0 ? last : 0, fresh = last < 0;
+    /* Testing hook (docs/JOB.md): a pause after each persisted level lets
+     * crash tests kill the job at a known point. */
+    const char *delay_env = getenv("BV_TEST_LEVEL_DELAY_MS");
+    long delay_ms = delay_env ? strtol(delay_env, NULL, 10) : 0;
     double t_level = now_s();
     if (cfg->verbose && rank == 0)
         fprintf(stderr, "balverify: %s (%.3f s)\n",
@@ -739,6 +743,8 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
                 fprintf(stderr, "balverify: level %u done (%.3f s)\n", s, t - t_level);
                 t_level = t;
             }
+            if (delay_ms > 0)
+                usleep((useconds_t)delay_ms * 1000);
             if (cfg->stop_after_level >= 0 && cur == cfg->stop_after_level) {
                 res->stopped_after_level = cur;
                 break;

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# job_native.sh BUILD_DIR SRC_DIR - the native MPI job end to end.
+#
+#  1. The embedded default input (inputs/default): 1, 2 and 3 ranks give
+#     byte-identical JSON, equal to inputs/default/expected.json (computed
+#     independently of the job).
+#  2. Synthetic states of several forks and awkward sizes (1 validator, fewer
+#     validators than ranks x 8, not a multiple of 8): 1..4 ranks identical,
+#     thread counts identical, sum and counters equal to job_ref.py (an
+#     independent reader of the SSZ file).
+#  3. The mainnet genesis fixture (../shared/fixtures, skipped when absent):
+#     the published state root, validators root, count and per-credential sums
+#     of its expected.txt.
+set -uo pipefail
+BUILD=$(cd "${1:?usage: job_native.sh BUILD_DIR SRC_DIR}" && pwd)
+SRC=$(cd "${2:?usage: job_native.sh BUILD_DIR SRC_DIR}" && pwd)
+BIN=$BUILD/bin/balverify
+SYNTH=$BUILD/bin/bv_synth_state
+REF=$SRC/tests/integration/job_ref.py
+fail() { echo "job_native: FAIL: $*" >&2; exit 1; }
+note() { echo "job_native: $*"; }
+[ -x "$BIN" ] || fail "$BIN not built"
+[ -x "$SYNTH" ] || fail "$SYNTH not built"
+source "$SRC/scripts/env.sh"
+WORK=$(mktemp -d "$BUILD/job_native.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+run() { # run NP OUT ARGS...: mpirun the job, JSON into OUT
+  local np=$1 out=$2
+  shift 2
+  mpirun -np "$np" "$BIN" "$@" --output "$out" 2>"$out.err" ||
+    { cat "$out.err" >&2; fail "mpirun -np $np balverify $* exited non-zero"; }
+  [ -s "$out" ] || fail "no JSON from mpirun -np $np balverify $*"
+}
+
+# Compare the keys job_ref.py computes with the job's JSON.
+check_ref() { # check_ref STATE WC JSON
+  python3 "$REF" "$1" "$2" >"$WORK/ref.json" || fail "job_ref.py failed on $1"
+  python3 - "$WORK/ref.json" "$3" <<'PY' || fail "job result differs from the independent reference for $1"
+import json, sys
+ref = json.load(open(sys.argv[1])); got = json.load(open(sys.argv[2]))
+want_keys = ["slot", "epoch", "fork", "state_root", "block_root", "validators_root",
+             "balances_root", "validators_poseidon_root", "validator_count",
+             "withdrawal_credentials", "total_locked_gwei", "active_validators",
+             "exited_validators", "non_activated_validators", "slashed_validators"]
+assert list(got.keys()) == want_keys, ("keys", list(got.keys()))
+bad = {k: (ref[k], got[k]) for k in ref if ref[k] != got[k]}
+if bad:
+    print("mismatch:", bad); sys.exit(1)
+for k in ["state_root", "block_root", "validators_root", "balances_root"]:
+    v = got[k]; assert v.startswith("0x") and len(v) == 66 and v == v.lower(), (k, v)
+assert len(got["validators_poseidon_root"]) == 4
+assert all(isinstance(x, str) and int(x) < 2**64 - 2**32 + 1 for x in got["validators_poseidon_root"])
+PY
+}
+
+# ---- 2. synthetic states --------------------------------------------------
+for spec in "phase0 1 11" "altair 13 12" "capella 100 13" "electra 1001 14" "fulu 4099 15"; do
+  set -- $spec
+  fork=$1 n=$2 seed=$3
+  st=$WORK/synth-$fork.ssz
+  "$SYNTH" --fork "$fork" --validators "$n" --seed "$seed" --wc-out "$WORK/wc-$fork.txt" -o "$st" ||
+    fail "bv_synth_state $fork"
+  wc=$(grep -v '^#' "$WORK/wc-$fork.txt" | tr -d ' \n')
+  # one shared credential, then all of them plus an unknown one
+  w1=${wc%%,*}
+  for creds in "$w1" "$wc,0x$(printf 'ab%.0s' {1..32})"; do
+    for np in 1 2 3 4; do
+      run $np "$WORK/s.$np.json" --state "$st" --withdrawal-credentials "$creds"
+    done
+    for np in 2 3 4; do
+      cmp -s "$WORK/s.1.json" "$WORK/s.$np.json" || fail "$fork/$n: 1 and $np ranks differ"
+    done
+    run 2 "$WORK/s.t1.json" --state "$st" --withdrawal-credentials "$creds" --threads 1
+    cmp -s "$WORK/s.1.json" "$WORK/s.t1.json" || fail "$fork/$n: thread count changes the result"
+    check_ref "$st" "$creds" "$WORK/s.1.json"
+  done
+  grep -q "\"fork\": \"$fork\"" "$WORK/s.1.json" || fail "$fork not reported"
+  note "synthetic $fork, $n validators: 1-4 ranks identical, matches job_ref.py"
+done
+
+# ---- 3. mainnet genesis ---------------------------------------------------
+GEN=$SRC/../shared/fixtures/lighthouse-mainnet-genesis
+genesis() {
+exp() { awk -v k="$1" '$1 == k { print $2 }' "$GEN/expected.txt"; }
+creds=$(awk '$1 ~ /^wc_0x[0-9a-f]+_count$/ { sub(/^wc_/, "", $1); sub(/_count$/, "", $1); print $1 }' "$GEN/expected.txt")
+[ -n "$creds" ] || fail "no credentials listed in expected.txt"
+all=""
+sum=0
+cnt=0
+for w in $creds; do
+  run 2 "$WORK/g.json" --state "$GEN/genesis.ssz" --withdrawal-credentials "$w"
+  python3 - "$WORK/g.json" "$(exp state_root)" "$(exp validators_root)" "$(exp validator_count)" \
+    "$(exp "wc_${w}_active_balances_sum_gwei")" "$(exp "wc_${w}_count")" <<'PY' || fail "genesis: $w differs from expected.txt"
+import json, sys
+g = json.load(open(sys.argv[1]))
+want = {"state_root": sys.argv[2], "validators_root": sys.argv[3], "validator_count": int(sys.argv[4]),
+        "total_locked_gwei": sys.argv[5], "active_validators": int(sys.argv[6]),
+        "exited_validators": 0, "non_activated_validators": 0, "slashed_validators": 0,
+        "slot": 0, "epoch": 0, "fork": "phase0"}
+bad = {k: (v, g[k]) for k, v in want.items() if g[k] != v}
+if bad:
+    print(bad); sys.exit(1)
+PY
+  all="$all${all:+,}$w"
+  sum=$((sum + $(exp "wc_${w}_active_balances_sum_gwei")))
+  cnt=$((cnt + $(exp "wc_${w}_count")))
+done
+run 1 "$WORK/g1.json" --state "$GEN/genesis.ssz" --withdrawal-credentials "$all"
+run 3 "$WORK/g3.json" --state "$GEN/genesis.ssz" --withdrawal-credentials "$all"
+cmp -s "$WORK/g1.json" "$WORK/g3.json" || fail "genesis: 1 and 3 ranks differ"
+grep -q "\"total_locked_gwei\": \"$sum\"" "$WORK/g1.json" || fail "genesis: combined sum is not $sum"
+grep -q "\"active_validators\": $cnt," "$WORK/g1.json" || fail "genesis: combined count is not $cnt"
+grep -q "\"balances_root\": \"$(exp balances_root)\"" "$WORK/g1.json" || fail "genesis: balances root"
+note "mainnet genesis: published roots, count and per-credential sums match"
+}
+if [ -s "$GEN/genesis.ssz" ]; then
+  genesis
+else
+  note "SKIP genesis part: $GEN/genesis.ssz absent"
+fi
+
+# ---- 1. (checked last) embedded default input ------------------------------------------
+DEF=$SRC/inputs/default
+if [ -s "$DEF/state.ssz" ] && [ -s "$DEF/withdrawal_credentials.txt" ]; then
+  hdr=()
+  [ -s "$DEF/header.json" ] && hdr=(--header "$DEF/header.json")
+  for np in 1 2 3; do
+    run $np "$WORK/default.$np.json" --state "$DEF/state.ssz" "${hdr[@]}" \
+      --withdrawal-credentials-file "$DEF/withdrawal_credentials.txt"
+  done
+  cmp -s "$WORK/default.1.json" "$WORK/default.2.json" || fail "default input: 1 and 2 ranks differ"
+  cmp -s "$WORK/default.1.json" "$WORK/default.3.json" || fail "default input: 1 and 3 ranks differ"
+  [ -s "$DEF/expected.json" ] || fail "inputs/default/expected.json missing"
+  python3 - "$DEF/expected.json" "$WORK/default.1.json" <<'PY' || fail "default input: result differs from inputs/default/expected.json"
+import json, sys
+exp = json.load(open(sys.argv[1])); got = json.load(open(sys.argv[2]))
+bad = {k: (exp[k], got.get(k)) for k in exp if k in got and exp[k] != got[k]}
+missing = [k for k in got if k not in exp]
+if bad or missing:
+    print("mismatch:", bad, "not in expected.json:", missing); sys.exit(1)
+PY
+  note "default input: 1/2/3 ranks identical and equal to expected.json"
+else
+  fail "embedded default input missing (inputs/default/state.ssz, withdrawal_credentials.txt)"
+fi
+

@@ -4,6 +4,7 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #include "cu_main.h"
 
+#include <cjson/cJSON.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -226,8 +227,49 @@ static void test_default_input(void)
     if (access(path, R_OK) != 0)
         BV_SKIP("inputs/default/state.ssz not present");
     CU_ASSERT_FATAL(bv_input_load_dir(&in, d, BV_FORK_AUTO, BV_PRESET_AUTO, &st) == BV_OK);
-    CU_ASSERT(in.n_wc >= 1);
+    CU_ASSERT_FATAL(in.n_wc >= 1);
     CU_ASSERT(in.state.validator_count >= 4096);
+    /* compare with expected.json, written by the independent Python script */
+    snprintf(path, sizeof path, "%s/expected.json", d);
+    uint8_t *js;
+    size_t jn;
+    CU_ASSERT_FATAL(bv_read_file(path, &js, &jn, NULL) == BV_OK);
+    cJSON *e = cJSON_Parse((char *)js);
+    CU_ASSERT_FATAL(e != NULL);
+    uint8_t want[32];
+    CU_ASSERT_EQUAL(
+        bv_hex_decode(want, 32, cJSON_GetObjectItem(e, "validators_root")->valuestring, NULL),
+        BV_OK);
+    CU_ASSERT_EQUAL(memcmp(want, in.roots.field[BV_FIELD_VALIDATORS], 32), 0);
+    CU_ASSERT_EQUAL(
+        bv_hex_decode(want, 32, cJSON_GetObjectItem(e, "balances_root")->valuestring, NULL), BV_OK);
+    CU_ASSERT_EQUAL(memcmp(want, in.roots.field[BV_FIELD_BALANCES], 32), 0);
+    CU_ASSERT_EQUAL((uint64_t)cJSON_GetObjectItem(e, "validator_count")->valuedouble,
+                    in.state.validator_count);
+    CU_ASSERT_EQUAL((uint64_t)cJSON_GetObjectItem(e, "slot")->valuedouble, in.state.slot);
+    const cJSON *all = cJSON_GetObjectItem(e, "all_credentials");
+    uint64_t epoch = in.state.slot / 32, count = 0, active = 0, sum = 0;
+    for (uint64_t i = 0; i < in.state.validator_count; i++) {
+        const uint8_t *rec = bv_state_validator(&in.state, i);
+        int match = 0;
+        for (size_t k = 0; k < in.n_wc; k++)
+            match |= memcmp(bv_rec_wc(rec), in.wc[k], 32) == 0;
+        if (!match)
+            continue;
+        count++;
+        if (bv_validator_status3(bv_rec_activation_epoch(rec), bv_rec_exit_epoch(rec), epoch) ==
+            BV_VSTATUS_ACTIVE) {
+            active++;
+            sum += bv_state_balance(&in.state, i);
+        }
+    }
+    CU_ASSERT_EQUAL((uint64_t)cJSON_GetObjectItem(all, "count")->valuedouble, count);
+    CU_ASSERT_EQUAL((uint64_t)cJSON_GetObjectItem(all, "active_count")->valuedouble, active);
+    CU_ASSERT_EQUAL(
+        strtoull(cJSON_GetObjectItem(all, "active_balance_sum_gwei")->valuestring, NULL, 10), sum);
+    CU_ASSERT(count > 100 && active > 100);
+    cJSON_Delete(e);
+    free(js);
     bv_input_free(&in);
 }
 

@@ -31,23 +31,30 @@ typedef uint64_t gl_t;
 
 static inline gl_t gl_from_u64(uint64_t x) { return x >= GL_P ? x - GL_P : x; }
 
+/* The carry/borrow fix-ups below are written with masks rather than `if`:
+ * on random data the carries are unpredictable and a mispredicted branch
+ * costs more than the whole multiplication. */
+static inline uint64_t gl_mask_(uint64_t bit) { return (uint64_t)0 - bit; }
+
+/* x < 2^64 to canonical when x < 2p (one conditional subtraction) */
+static inline gl_t gl_canon_(uint64_t x) { return x - (gl_mask_(x >= GL_P) & GL_P); }
+
 static inline gl_t gl_add(gl_t a, gl_t b)
 {
     uint64_t s;
-    unsigned carry = __builtin_add_overflow(a, b, &s);
-    /* a, b < p: a + b < 2p < 2^65; on carry the true sum is s + 2^64 = s + eps (mod p). */
-    if (carry)
-        s += GL_EPSILON; /* cannot overflow: s < 2p - 2^64 = 2^64 - 2^33 + 2 */
-    return s >= GL_P ? s - GL_P : s;
+    uint64_t carry = __builtin_add_overflow(a, b, &s);
+    /* a, b < p: a + b < 2p < 2^65; on carry the true sum is s + 2^64 = s + eps
+     * (mod p), and s + eps < p then (s < 2p - 2^64 = 2^64 - 2^33 + 2). */
+    s += gl_mask_(carry) & GL_EPSILON;
+    return gl_canon_(s);
 }
 
 static inline gl_t gl_sub(gl_t a, gl_t b)
 {
     uint64_t d;
-    unsigned borrow = __builtin_sub_overflow(a, b, &d);
-    if (borrow)
-        d -= GL_EPSILON; /* d + 2^64 - p = d - eps; with a, b canonical d >= 2^64 - p + 1 */
-    return d;
+    uint64_t borrow = __builtin_sub_overflow(a, b, &d);
+    /* d + 2^64 - p = d - eps; with a, b canonical d >= 2^64 - p + 1 > eps */
+    return d - (gl_mask_(borrow) & GL_EPSILON);
 }
 
 static inline gl_t gl_neg(gl_t a) { return a ? GL_P - a : 0; }
@@ -62,15 +69,17 @@ static inline gl_t gl_reduce128(unsigned __int128 x)
     uint64_t hh = hi >> 32;
     uint64_t hl = hi & GL_EPSILON;
     uint64_t t0;
-    /* 2^96 = -1 (mod p): subtract hh */
-    if (__builtin_sub_overflow(lo, hh, &t0))
-        t0 -= GL_EPSILON;
-    /* 2^64 = eps: add hl * eps */
+    /* 2^96 = -1 (mod p): subtract hh; on borrow the wrapped value is 2^64 too
+     * big, i.e. eps too big mod p (cannot underflow again: t0 >= 2^64 - 2^32) */
+    uint64_t borrow = __builtin_sub_overflow(lo, hh, &t0);
+    t0 -= gl_mask_(borrow) & GL_EPSILON;
+    /* 2^64 = eps: add hl * eps (< 2^64); a carry means + 2^64 = + eps, and
+     * r + eps cannot overflow then */
     uint64_t t1 = hl * GL_EPSILON;
     uint64_t r;
-    if (__builtin_add_overflow(t0, t1, &r))
-        r += GL_EPSILON;
-    return r >= GL_P ? r - GL_P : r;
+    uint64_t carry = __builtin_add_overflow(t0, t1, &r);
+    r += gl_mask_(carry) & GL_EPSILON;
+    return gl_canon_(r);
 }
 
 static inline gl_t gl_mul(gl_t a, gl_t b) { return gl_reduce128((unsigned __int128)a * b); }

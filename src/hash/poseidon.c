@@ -18,46 +18,100 @@
 
 static const uint64_t mds_circ[W] = BV_POSEIDON_MDS_CIRC;
 
+/*
+ * Inside the optimised permutation lanes may be NON-canonical (any u64,
+ * meaning its value mod p); the textbook code and everything outside keep
+ * canonical values. The "nc" helpers accept and return such values;
+ * bv_poseidon_permute_scalar() canonicalises once at the end.
+ */
+
+/* any a, b < 2^64: a * b mod p, result < 2^64 (not necessarily < p) */
+static inline uint64_t mul_nc(uint64_t a, uint64_t b)
+{
+    unsigned __int128 x = (unsigned __int128)a * b;
+    uint64_t lo = (uint64_t)x, hi = (uint64_t)(x >> 64);
+    uint64_t hh = hi >> 32, hl = hi & GL_EPSILON;
+    uint64_t t0;
+    uint64_t borrow = __builtin_sub_overflow(lo, hh, &t0);
+    t0 -= gl_mask_(borrow) & GL_EPSILON;
+    uint64_t r;
+    uint64_t carry = __builtin_add_overflow(t0, hl * GL_EPSILON, &r);
+    return r + (gl_mask_(carry) & GL_EPSILON);
+}
+
+/* any a, canonical c: a + c mod p, result < 2^64 (no second carry: s < p
+ * whenever the first add carried) */
+static inline uint64_t add_nc(uint64_t a, uint64_t c)
+{
+    uint64_t s;
+    uint64_t carry = __builtin_add_overflow(a, c, &s);
+    return s + (gl_mask_(carry) & GL_EPSILON);
+}
+
+static inline uint64_t sbox_nc(uint64_t x)
+{
+    uint64_t x2 = mul_nc(x, x);
+    uint64_t x3 = mul_nc(x2, x);
+    uint64_t x4 = mul_nc(x2, x2);
+    return mul_nc(x3, x4);
+}
+
 static inline gl_t sbox(gl_t x)
 {
-    gl_t x2 = gl_sqr(x);
-    gl_t x3 = gl_mul(x2, x);
-    gl_t x4 = gl_sqr(x2);
-    return gl_mul(x3, x4);
+    return gl_canon_(sbox_nc(x));
 }
 
-/* Reduce lo + 2^64 * hi with hi < 2^32. */
-static inline gl_t reduce96(uint64_t lo, uint64_t hi)
+/* Reduce lo + 2^64 * hi with hi < 2^32 to a value < 2^64. */
+static inline uint64_t reduce96_nc(uint64_t lo, uint64_t hi)
 {
-    uint64_t t = hi * GL_EPSILON;
     uint64_t r;
-    if (__builtin_add_overflow(lo, t, &r))
-        r += GL_EPSILON; /* r < 2^64 - eps here, so this cannot overflow */
-    return r >= GL_P ? r - GL_P : r;
+    uint64_t carry = __builtin_add_overflow(lo, hi * GL_EPSILON, &r);
+    return r + (gl_mask_(carry) & GL_EPSILON); /* r < 2^64 - eps on carry */
 }
 
-static inline void mds_layer(gl_t s[W])
+/* MDS matrix transposed: mds_t[j][r] = M[r][j] = circ[(j - r) mod 12] + diag */
+static const uint64_t mds_t[W][W] = {
+    {25, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15},
+    {15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41},
+    {41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16},
+    {16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2},
+    {2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28},
+    {28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13},
+    {13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13},
+    {13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39},
+    {39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18},
+    {18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34},
+    {34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20},
+    {20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17},
+};
+
+/* Any u64 lanes in, lanes < 2^64 out. Written as a matrix-vector product on
+ * 32-bit halves with u64 accumulators (< 264 * 2^32 < 2^41) so the compiler
+ * can vectorise the inner loops. */
+static inline void mds_layer_nc(uint64_t s[W])
 {
-    uint64_t lo[W], hi[W];
-    for (int i = 0; i < W; i++) {
-        lo[i] = s[i] & 0xffffffffULL;
-        hi[i] = s[i] >> 32;
+    uint64_t sl[W] = {0}, sh[W] = {0};
+    for (int j = 0; j < W; j++) {
+        uint64_t lo = s[j] & 0xffffffffULL, hi = s[j] >> 32;
+        for (int r = 0; r < W; r++) {
+            sl[r] += mds_t[j][r] * lo;
+            sh[r] += mds_t[j][r] * hi;
+        }
     }
     for (int r = 0; r < W; r++) {
-        uint64_t sl = 0, sh = 0;
-        for (int i = 0; i < W; i++) {
-            int j = i + r < W ? i + r : i + r - W;
-            sl += mds_circ[i] * lo[j];
-            sh += mds_circ[i] * hi[j];
-        }
-        if (r == 0) {
-            sl += BV_POSEIDON_MDS_DIAG0 * lo[0];
-            sh += BV_POSEIDON_MDS_DIAG0 * hi[0];
-        }
-        /* value = sl + sh * 2^32 < 2^41 + 2^73 */
-        unsigned __int128 v = (unsigned __int128)sl + ((unsigned __int128)sh << 32);
-        s[r] = reduce96((uint64_t)v, (uint64_t)(v >> 64));
+        /* sl + sh * 2^32 < 2^74 as (lo, hi) */
+        uint64_t lo = sl[r] + (sh[r] << 32);
+        uint64_t hi = (sh[r] >> 32) + (lo < sl[r]);
+        s[r] = reduce96_nc(lo, hi);
     }
+}
+
+/* canonical in, canonical out (used by the PoseidonGate witness) */
+static inline void mds_layer(gl_t s[W])
+{
+    mds_layer_nc(s);
+    for (int r = 0; r < W; r++)
+        s[r] = gl_canon_(s[r]);
 }
 
 static inline void add_rc(gl_t s[W], const gl_t *rc)
@@ -66,12 +120,11 @@ static inline void add_rc(gl_t s[W], const gl_t *rc)
         s[i] = gl_add(s[i], rc[i]);
 }
 
-static inline void full_round(gl_t s[W], const gl_t *rc)
+static inline void full_round_nc(uint64_t s[W], const gl_t *rc)
 {
-    add_rc(s, rc);
     for (int i = 0; i < W; i++)
-        s[i] = sbox(s[i]);
-    mds_layer(s);
+        s[i] = sbox_nc(add_nc(s[i], rc[i]));
+    mds_layer_nc(s);
 }
 
 void bv_poseidon_permute_ref(gl_t state[W])
@@ -103,8 +156,8 @@ void bv_poseidon_permute_ref(gl_t state[W])
 /* 2^128 mod p = eps^2 mod p = p - 2^32. */
 #define GL_2_128 (GL_P - 0x100000000ULL)
 
-/* sum_{i<11} a[i]*b[i] mod p for arbitrary canonical a, b. */
-static inline gl_t dot11(const gl_t *a, const gl_t *b)
+/* sum_{i<11} a[i]*b[i] mod p for any u64 a and canonical b; result < 2^64 */
+static inline uint64_t dot11_nc(const uint64_t *a, const gl_t *b)
 {
     unsigned __int128 acc = 0;
     uint64_t over = 0;
@@ -113,40 +166,54 @@ static inline gl_t dot11(const gl_t *a, const gl_t *b)
         acc += p;
         over += acc < p; /* carry out of bit 128 */
     }
-    gl_t r = gl_reduce128(acc);
-    return gl_add(r, gl_mul(over, GL_2_128));
+    /* acc + over * 2^128, over <= 10 */
+    uint64_t r = mul_nc((uint64_t)(acc >> 64), GL_EPSILON);
+    r = add_nc(r, gl_canon_((uint64_t)acc));
+    return add_nc(r, gl_mul(over, GL_2_128));
 }
 
-static inline void partial_rounds_fast(gl_t s[W])
+static inline void partial_rounds_fast_nc(uint64_t s[W])
 {
-    add_rc(s, bv_poseidon_fast_first_rc);
+    for (int i = 0; i < W; i++)
+        s[i] = add_nc(s[i], bv_poseidon_fast_first_rc[i]);
     /* s[1..] <- s[1..] * INITIAL: new[c] = sum_r old[r] * initial[r-1][c-1] */
-    gl_t col[W - 1], old[W - 1];
+    uint64_t old[W - 1];
     memcpy(old, s + 1, sizeof old);
     for (int c = 0; c < W - 1; c++) {
-        for (int r = 0; r < W - 1; r++)
-            col[r] = bv_poseidon_fast_initial[r][c];
-        s[c + 1] = dot11(old, col);
+        unsigned __int128 acc = 0;
+        uint64_t over = 0;
+        for (int r = 0; r < W - 1; r++) {
+            unsigned __int128 p = (unsigned __int128)old[r] * bv_poseidon_fast_initial[r][c];
+            acc += p;
+            over += acc < p;
+        }
+        uint64_t v = mul_nc((uint64_t)(acc >> 64), GL_EPSILON);
+        v = add_nc(v, gl_canon_((uint64_t)acc));
+        s[c + 1] = add_nc(v, gl_mul(over, GL_2_128));
     }
     for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
-        gl_t s0 = gl_add(sbox(s[0]), bv_poseidon_fast_rc[k]);
+        uint64_t s0 = add_nc(sbox_nc(s[0]), bv_poseidon_fast_rc[k]);
         const gl_t *wh = bv_poseidon_fast_w_hats[k];
         const gl_t *vs = bv_poseidon_fast_vs[k];
-        gl_t d = gl_add(dot11(s + 1, wh), gl_mul(s0, mds_circ[0] + BV_POSEIDON_MDS_DIAG0));
+        uint64_t d =
+            add_nc(dot11_nc(s + 1, wh), gl_canon_(mul_nc(s0, mds_circ[0] + BV_POSEIDON_MDS_DIAG0)));
         for (int i = 1; i < W; i++)
-            s[i] = gl_mul_add(s0, vs[i - 1], s[i]);
+            s[i] = add_nc(mul_nc(s0, vs[i - 1]), gl_canon_(s[i]));
         s[0] = d;
     }
 }
 
 void bv_poseidon_permute_scalar(gl_t state[W])
 {
+    uint64_t *s = state;
     for (int r = 0; r < BV_POSEIDON_HALF_FULL_ROUNDS; r++)
-        full_round(state, bv_poseidon_rc[r]);
-    partial_rounds_fast(state);
+        full_round_nc(s, bv_poseidon_rc[r]);
+    partial_rounds_fast_nc(s);
     for (int r = BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS; r < BV_POSEIDON_ROUNDS;
          r++)
-        full_round(state, bv_poseidon_rc[r]);
+        full_round_nc(s, bv_poseidon_rc[r]);
+    for (int i = 0; i < W; i++)
+        state[i] = gl_canon_(state[i]);
 }
 
 void bv_poseidon_permute(gl_t state[W])
@@ -156,7 +223,14 @@ void bv_poseidon_permute(gl_t state[W])
 
 void bv_poseidon_permute_many(gl_t *states, size_t count)
 {
-    for (size_t i = 0; i < count; i++)
+    size_t done = 0;
+#if defined(__x86_64__)
+    if (count >= 8 && bv_poseidon_have_avx512()) {
+        done = count & ~(size_t)7;
+        bv_poseidon_permute_many_avx512(states, done);
+    }
+#endif
+    for (size_t i = done; i < count; i++)
         bv_poseidon_permute_scalar(states + i * W);
 }
 

@@ -1,0 +1,140 @@
+/*
+ * poseidon_avx512.c - eight Poseidon permutations at once with AVX-512.
+ *
+ * Lane k of every vector belongs to state k, so each step of the
+ * permutation (round constants, S-boxes, MDS, fast partial rounds) is the
+ * scalar algorithm applied to eight states side by side; no cross-lane
+ * traffic except the gather/scatter that transposes 8 x 12 states in and
+ * out. Compiled with a target attribute; bv_poseidon_permute_many() only
+ * calls it after checking the CPU (gl_vec_have_avx512()).
+ */
+#include "field/gl_avx512.h"
+#include "field/gl_vec.h"
+#include "hash/poseidon_internal.h"
+
+#if defined(__x86_64__)
+
+#define W BV_POSEIDON_WIDTH
+
+static const uint64_t circ[W] = BV_POSEIDON_MDS_CIRC;
+
+BV_AVX512 static inline __m512i bc(uint64_t c)
+{
+    return _mm512_set1_epi64((long long)c);
+}
+
+BV_AVX512 static inline __m512i sbox8(__m512i x)
+{
+    __m512i x2 = gl8_mul(x, x);
+    __m512i x3 = gl8_mul(x2, x);
+    __m512i x4 = gl8_mul(x2, x2);
+    return gl8_mul(x3, x4);
+}
+
+/* lo + 2^32 * hi (both < 2^42) reduced to canonical */
+BV_AVX512 static inline __m512i reduce_split(__m512i sl, __m512i sh)
+{
+    __m512i lo = _mm512_add_epi64(sl, _mm512_slli_epi64(sh, 32));
+    __mmask8 c = _mm512_cmplt_epu64_mask(lo, sl);
+    __m512i hi =
+        _mm512_mask_add_epi64(_mm512_srli_epi64(sh, 32), c, _mm512_srli_epi64(sh, 32), bc(1));
+    /* hi < 2^11: lo + hi * eps, then one carry fix and one canonical fix */
+    __m512i t = _mm512_sub_epi64(_mm512_slli_epi64(hi, 32), hi);
+    __m512i r = _mm512_add_epi64(lo, t);
+    __mmask8 c2 = _mm512_cmplt_epu64_mask(r, lo);
+    r = _mm512_mask_add_epi64(r, c2, r, gl8_eps());
+    __mmask8 ge = _mm512_cmpge_epu64_mask(r, gl8_p());
+    return _mm512_mask_sub_epi64(r, ge, r, gl8_p());
+}
+
+BV_AVX512 static inline void mds8(__m512i s[W])
+{
+    __m512i lo[W], hi[W], out[W];
+    for (int i = 0; i < W; i++) {
+        lo[i] = s[i]; /* mul_epu32 only reads the low 32 bits */
+        hi[i] = _mm512_srli_epi64(s[i], 32);
+    }
+    for (int r = 0; r < W; r++) {
+        __m512i sl = _mm512_setzero_si512(), sh = _mm512_setzero_si512();
+        for (int i = 0; i < W; i++) {
+            int j = (i + r) % W;
+            uint64_t m = circ[i] + (r == 0 && i == 0 ? BV_POSEIDON_MDS_DIAG0 : 0);
+            sl = _mm512_add_epi64(sl, _mm512_mul_epu32(lo[j], bc(m)));
+            sh = _mm512_add_epi64(sh, _mm512_mul_epu32(hi[j], bc(m)));
+        }
+        out[r] = reduce_split(sl, sh);
+    }
+    for (int r = 0; r < W; r++)
+        s[r] = out[r];
+}
+
+BV_AVX512 static inline void full_round8(__m512i s[W], const gl_t *rc)
+{
+    for (int i = 0; i < W; i++)
+        s[i] = sbox8(gl8_add(s[i], bc(rc[i])));
+    mds8(s);
+}
+
+BV_AVX512 static void permute8(gl_t *states)
+{
+    const __m512i idx = _mm512_setr_epi64(0, 12, 24, 36, 48, 60, 72, 84);
+    __m512i s[W];
+    for (int i = 0; i < W; i++)
+        s[i] = _mm512_i64gather_epi64(idx, (const void *)(states + i), 8);
+
+    for (int r = 0; r < BV_POSEIDON_HALF_FULL_ROUNDS; r++)
+        full_round8(s, bv_poseidon_rc[r]);
+
+    /* fast partial rounds */
+    for (int i = 0; i < W; i++)
+        s[i] = gl8_add(s[i], bc(bv_poseidon_fast_first_rc[i]));
+    {
+        __m512i t[W - 1];
+        for (int c = 0; c < W - 1; c++) {
+            __m512i acc = _mm512_setzero_si512();
+            for (int r = 0; r < W - 1; r++)
+                acc = gl8_add(acc, gl8_mul(s[r + 1], bc(bv_poseidon_fast_initial[r][c])));
+            t[c] = acc;
+        }
+        for (int c = 0; c < W - 1; c++)
+            s[c + 1] = t[c];
+    }
+    for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
+        __m512i s0 = gl8_add(sbox8(s[0]), bc(bv_poseidon_fast_rc[k]));
+        const gl_t *wh = bv_poseidon_fast_w_hats[k];
+        const gl_t *vs = bv_poseidon_fast_vs[k];
+        __m512i d = gl8_mul(s0, bc(circ[0] + BV_POSEIDON_MDS_DIAG0));
+        for (int i = 1; i < W; i++) {
+            d = gl8_add(d, gl8_mul(s[i], bc(wh[i - 1])));
+            s[i] = gl8_add(s[i], gl8_mul(s0, bc(vs[i - 1])));
+        }
+        s[0] = d;
+    }
+
+    for (int r = BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS; r < BV_POSEIDON_ROUNDS;
+         r++)
+        full_round8(s, bv_poseidon_rc[r]);
+
+    for (int i = 0; i < W; i++)
+        _mm512_i64scatter_epi64((void *)(states + i), idx, s[i], 8);
+}
+
+void bv_poseidon_permute_many_avx512(gl_t *states, size_t count)
+{
+    for (size_t i = 0; i + 8 <= count; i += 8)
+        permute8(states + i * W);
+}
+
+int bv_poseidon_have_avx512(void)
+{
+    return gl_vec_have_avx512();
+}
+
+#else
+
+int bv_poseidon_have_avx512(void)
+{
+    return 0;
+}
+
+#endif

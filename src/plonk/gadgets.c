@@ -385,7 +385,7 @@ void bv_gadget_split_le(bv_circuit *c, bv_target x, size_t n, bv_target *bits)
     bv_circuit_add_simple_generator(c, "WireSplit", wire_split_fn, &x, 1, sums, k, &p, 1);
     bv_target acc = sums[k - 1];
     for (size_t r = k - 1; r-- > 0;)
-        acc = bv_gadget_mul_const_add(c, gl_exp_power_of_2(2, L), acc, sums[r]);
+        acc = bv_gadget_mul_const_add(c, gl_pow(2, L), acc, sums[r]);
     bv_circuit_connect(c, acc, x);
 }
 
@@ -423,7 +423,7 @@ bv_target bv_gadget_le_sum(bv_circuit *c, const bv_target *bits, size_t n)
     if (n > L) {
         bv_target lo = bv_gadget_le_sum(c, bits, L);
         bv_target hi = bv_gadget_le_sum(c, bits + L, n - L);
-        return bv_gadget_mul_const_add(c, gl_exp_power_of_2(2, L), hi, lo);
+        return bv_gadget_mul_const_add(c, gl_pow(2, L), hi, lo);
     }
     /* a BaseSumGate used backwards: the limbs are the given bits (which the
      * gate constrains to be boolean) and a generator computes the sum */
@@ -472,7 +472,7 @@ void bv_gadget_split_low_high(bv_circuit *c, bv_target x, size_t n_low, size_t n
     bv_gadget_range_check(c, lh[1], n_high);
     /* both halves are range checked, so low + 2^n_low * high < 2^63 < p and
      * the decomposition of x is unique */
-    bv_circuit_connect(c, bv_gadget_mul_const_add(c, gl_exp_power_of_2(2, n_low), lh[1], lh[0]), x);
+    bv_circuit_connect(c, bv_gadget_mul_const_add(c, gl_pow(2, n_low), lh[1], lh[0]), x);
     *low = lh[0];
     *high = lh[1];
 }

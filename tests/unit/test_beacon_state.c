@@ -543,6 +543,53 @@ static void test_synthetic_states(void)
     CU_ASSERT_EQUAL(bv_synth_state(&p, &x, &nx, NULL), BV_ERR_UNSUPPORTED);
 }
 
+/* Random damage anywhere (offsets included) never crashes the parser or the
+ * hasher: either parsing fails with a format error or the state hashes. */
+static void test_random_corruption(void)
+{
+    uint64_t rs = 99;
+    for (int f = BV_FORK_PHASE0; f <= BV_FORK_FULU; f++) {
+        bv_synth_params p;
+        bv_synth_defaults(&p);
+        p.fork = (bv_fork)f;
+        p.preset = BV_PRESET_MINIMAL;
+        p.validators = 9;
+        uint8_t *data;
+        size_t n;
+        CU_ASSERT_FATAL(bv_synth_state(&p, &data, &n, NULL) == BV_OK);
+        bv_beacon_state s0;
+        CU_ASSERT_FATAL(bv_state_parse(&s0, data, n, BV_FORK_AUTO, BV_PRESET_AUTO, NULL) == BV_OK);
+        /* the offsets of the variable fields live in the fixed part */
+        size_t fixed = bv_state_fixed_size(s0.fork, s0.preset);
+        uint8_t *m = malloc(n);
+        int parsed = 0, rejected = 0;
+        for (int it = 0; it < 300; it++) {
+            memcpy(m, data, n);
+            for (int k = 0; k < 1 + it % 4; k++) {
+                rs = rs * 6364136223846793005ULL + 1442695040888963407ULL;
+                size_t pos =
+                    (it & 1) ? (size_t)(rs >> 33) % n : fixed - 1 - (size_t)(rs >> 33) % 400;
+                m[pos] = (uint8_t)(rs >> 20);
+            }
+            size_t len = (it % 7 == 0) ? n - (size_t)(rs >> 40) % 64 : n;
+            bv_beacon_state s;
+            bv_state_roots r;
+            bv_status st;
+            bv_err e = bv_state_parse(&s, m, len, BV_FORK_AUTO, BV_PRESET_AUTO, &st);
+            if (e == BV_OK) {
+                parsed++;
+                CU_ASSERT_EQUAL(bv_state_hash(&s, &r, &st), BV_OK);
+            } else {
+                rejected++;
+                CU_ASSERT(e == BV_ERR_FORMAT && st.msg[0] != 0);
+            }
+        }
+        CU_ASSERT(parsed > 0 && rejected > 0);
+        free(m);
+        free(data);
+    }
+}
+
 static void register_suites(void)
 {
     bv_cu_add_suite("beacon_state");
@@ -553,6 +600,8 @@ static void register_suites(void)
     bv_cu_add_test("electra-layout spec test", test_electra_layout_case);
     bv_cu_add_test("malformed states", test_malformed);
     bv_cu_add_test("synthetic states, every fork and preset", test_synthetic_states);
+    bv_cu_add_test("random corruption is rejected or hashed, never crashes",
+                   test_random_corruption);
 }
 
 BV_CU_MAIN(register_suites)

@@ -16,6 +16,13 @@
 void gl_vec_dif_butterflies(gl_t *x, gl_t *y, const gl_t *tw, size_t m);
 /* For j < m: (x, y) <- (x + y*tw[j], x - y*tw[j])  (DIT butterfly) */
 void gl_vec_dit_butterflies(gl_t *x, gl_t *y, const gl_t *tw, size_t m);
+/* The three innermost stages (half-sizes 4, 2, 1) of a DIF (dif != 0, in
+ * that order) or DIT (half-sizes 1, 2, 4) transform over every 16-element
+ * chunk of a[0..n), done in registers. tw[s] = twiddle table of stage s.
+ * Returns 0 (and does nothing) when no vector path applies; the caller then
+ * runs those stages itself. */
+int gl_vec_small_stages(gl_t *a, size_t n, const gl_t *const *tw, int dif);
+
 /* a[j] *= b[j] */
 void gl_vec_mul(gl_t *a, const gl_t *b, size_t n);
 

@@ -171,7 +171,18 @@ static inline void dit_block(gl_t *a, size_t m, const gl_t *tw)
 static void dif_local(gl_t *a, unsigned top, gl_t *const *tw)
 {
     size_t n = (size_t)1 << top;
-    for (unsigned s = top; s-- > 0;) {
+    unsigned low = 0;
+    if (top >= 4) {
+        for (unsigned s = top; s-- > 3;) {
+            size_t m = (size_t)1 << s;
+            for (size_t k = 0; k < n; k += 2 * m)
+                dif_block(a + k, m, tw[s]);
+        }
+        if (gl_vec_small_stages(a, n, (const gl_t *const *)tw, 1))
+            return;
+        low = 3;
+    }
+    for (unsigned s = low ? low : top; s-- > 0;) {
         size_t m = (size_t)1 << s;
         for (size_t k = 0; k < n; k += 2 * m)
             dif_block(a + k, m, tw[s]);
@@ -181,7 +192,10 @@ static void dif_local(gl_t *a, unsigned top, gl_t *const *tw)
 static void dit_local(gl_t *a, unsigned top, gl_t *const *tw)
 {
     size_t n = (size_t)1 << top;
-    for (unsigned s = 0; s < top; s++) {
+    unsigned first = 0;
+    if (top >= 4 && gl_vec_small_stages(a, n, (const gl_t *const *)tw, 0))
+        first = 3;
+    for (unsigned s = first; s < top; s++) {
         size_t m = (size_t)1 << s;
         for (size_t k = 0; k < n; k += 2 * m)
             dit_block(a + k, m, tw[s]);

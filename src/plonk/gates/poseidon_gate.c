@@ -10,11 +10,13 @@
  *
  * Every stored S-box input cuts the degree: the constraint compares the value
  * computed from the previous stored point (degree 7 at most) with the wire,
- * and evaluation continues from the wire. The partial rounds are evaluated in
- * textbook form; the lane-0 S-box inputs are the same affine functions of the
- * earlier S-box outputs as in the fast form (PROOF_SYSTEM.md section 3.3), so
- * the constraint polynomials are identical to upstream's.
+ * and evaluation continues from the wire. The lane-0 S-box input of each
+ * partial round is the same affine function of the earlier S-box outputs in
+ * the textbook and the fast form (PROOF_SYSTEM.md section 3.3), so both give
+ * the same constraint polynomials: eval_base (the prover's hot path) uses the
+ * fast form, eval_ext and the generator the textbook one.
  */
+#include "hash/poseidon_internal.h"
 #include "plonk/gates/gates_internal.h"
 
 const uint64_t bv_gate_mds_circ[12] = {17, 15, 41, 16, 2, 28, 13, 13, 39, 18, 34, 20};
@@ -27,13 +29,25 @@ uint64_t bv_poseidon_mds_entry(uint32_t r, uint32_t c)
 
 void bv_gate_mds_base(const gl_t in[12], gl_t out[12])
 {
+    /* Entries are < 2^6 and a row sums to < 2^9: accumulate the 32-bit
+     * halves of the lanes separately in u64 (< 2^41 each), then reduce one
+     * value below 2^73 per lane. */
+    uint64_t lo[24], hi[24];
+    for (int i = 0; i < 12; i++) {
+        lo[i] = lo[i + 12] = in[i] & 0xFFFFFFFFu;
+        hi[i] = hi[i + 12] = in[i] >> 32;
+    }
     for (int r = 0; r < 12; r++) {
-        /* entries are < 64: twelve 64x6-bit products fit easily in 128 bits */
-        unsigned __int128 acc =
-            (unsigned __int128)in[r] * (bv_gate_mds_circ[0] + (r == 0 ? MDS_DIAG0 : 0));
-        for (int i = 1; i < 12; i++)
-            acc += (unsigned __int128)in[(r + i) % 12] * bv_gate_mds_circ[i];
-        out[r] = gl_reduce128(acc);
+        uint64_t sl = 0, sh = 0;
+        for (int i = 0; i < 12; i++) {
+            sl += bv_gate_mds_circ[i] * lo[r + i];
+            sh += bv_gate_mds_circ[i] * hi[r + i];
+        }
+        if (r == 0) {
+            sl += MDS_DIAG0 * lo[0];
+            sh += MDS_DIAG0 * hi[0];
+        }
+        out[r] = gl_reduce128(((unsigned __int128)sh << 32) + sl);
     }
 }
 
@@ -109,6 +123,26 @@ static uint32_t pos_routed(const bv_gate *g)
     return BV_POSEIDON_GATE_ROUTED;
 }
 
+/* sum_{i<11} a[i]*b[i] mod p with one reduction: 128-bit accumulation plus a
+ * count of the carries out of bit 128. */
+static inline gl_t dot11(const gl_t *a, const gl_t *b)
+{
+    unsigned __int128 acc = 0;
+    uint64_t over = 0;
+    for (int i = 0; i < 11; i++) {
+        unsigned __int128 p = (unsigned __int128)a[i] * b[i];
+        acc += p;
+        over += acc < p;
+    }
+    /* 2^128 = (2^64)^2 = eps^2 (mod p) */
+    gl_t r = gl_reduce128(acc);
+    return over ? gl_add(r, gl_mul(over, gl_mul(GL_EPSILON, GL_EPSILON))) : r;
+}
+
+/* The prover's form (evaluated at every point of the quotient coset) uses the
+ * fast partial rounds of PROOF_SYSTEM.md section 3.3; it computes the same
+ * polynomials as the textbook form of pos_eval_ext (the unit tests compare
+ * the two on random points). */
 static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *out)
 {
     (void)g;
@@ -125,17 +159,49 @@ static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *ou
     }
     for (int i = 8; i < 12; i++)
         s[i] = w[i];
-    for (int r = 0; r < BV_POSEIDON_ROUNDS; r++) {
-        for (int i = 0; i < 12; i++)
+    const int hf = BV_POSEIDON_HALF_FULL_ROUNDS;
+    for (int r = 0; r < hf; r++) {
+        for (int i = 0; i < 12; i++) {
             s[i] = gl_add(s[i], bv_poseidon_rc[r][i]);
-        int full = is_full_round(r);
-        for (int i = 0; i < (full ? 12 : 1); i++) {
-            int wi = sbox_wire(r, i);
-            if (wi >= 0) {
-                out[k++] = gl_sub(s[i], w[wi]);
-                s[i] = w[wi];
+            if (r > 0) {
+                gl_t wv = w[BV_POSEIDON_WIRE_FULL0 + 12 * (r - 1) + i];
+                out[k++] = gl_sub(s[i], wv);
+                s[i] = wv;
             }
             s[i] = sbox(s[i]);
+        }
+        bv_gate_mds_base(s, t);
+        for (int i = 0; i < 12; i++)
+            s[i] = t[i];
+    }
+    /* fast partial rounds: constants moved to the front, then a dense 11x11
+     * layer on lanes 1..11, then per round a sparse matrix */
+    for (int i = 0; i < 12; i++)
+        s[i] = gl_add(s[i], bv_poseidon_fast_first_rc[i]);
+    for (int c = 0; c < 11; c++) {
+        gl_t col[11];
+        for (int r = 0; r < 11; r++)
+            col[r] = bv_poseidon_fast_initial[r][c];
+        t[c + 1] = dot11(s + 1, col);
+    }
+    for (int i = 1; i < 12; i++)
+        s[i] = t[i];
+    for (int r = 0; r < BV_POSEIDON_PARTIAL_ROUNDS; r++) {
+        gl_t wv = w[BV_POSEIDON_WIRE_PARTIAL + r];
+        out[k++] = gl_sub(s[0], wv);
+        gl_t s0 = gl_add(sbox(wv), bv_poseidon_fast_rc[r]);
+        gl_t d = gl_add(dot11(s + 1, bv_poseidon_fast_w_hats[r]),
+                        gl_mul(s0, bv_gate_mds_circ[0] + MDS_DIAG0));
+        for (int i = 1; i < 12; i++)
+            s[i] = gl_add(s[i], gl_mul(s0, bv_poseidon_fast_vs[r][i - 1]));
+        s[0] = d;
+    }
+    for (int r = 0; r < hf; r++) {
+        int rr = hf + BV_POSEIDON_PARTIAL_ROUNDS + r;
+        for (int i = 0; i < 12; i++) {
+            gl_t wv = w[BV_POSEIDON_WIRE_FULL1 + 12 * r + i];
+            out[k++] = gl_sub(gl_add(s[i], bv_poseidon_rc[rr][i]), wv);
+            s[i] = sbox(wv);
         }
         bv_gate_mds_base(s, t);
         for (int i = 0; i < 12; i++)

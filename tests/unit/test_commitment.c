@@ -173,6 +173,14 @@ static void test_range_forms(void)
     uint8_t *recs = malloc(121 * N);
     for (int i = 0; i < N; i++)
         make_validator(recs + 121 * i);
+    /* the batched form equals one-by-one H_pos, at every batch boundary */
+    bv_hash *batch = malloc(N * sizeof *batch);
+    for (size_t cnt = 1; cnt <= N; cnt += 37) {
+        bv_commit_validators(batch, recs, cnt);
+        for (size_t i = 0; i < cnt; i++)
+            CU_ASSERT_TRUE(eq(batch[i], bv_commit_validator(recs + 121 * i)));
+    }
+    free(batch);
     bv_hash whole;
     CU_ASSERT_EQUAL(bv_commit_root(&whole, recs, N, NULL), BV_OK);
     for (unsigned k = 0; k <= 9; k += 3) {

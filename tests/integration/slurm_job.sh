@@ -9,7 +9,8 @@
 # job requeued with scontrol restarts and resumes from its checkpoint; a new
 # submission finding that checkpoint resumes too (same JSON); a job on a garbled
 # state exits non-zero through sbatch --wait, with balverify's one-line error
-# in the job log; a job with a bad launcher setting fails too.
+# in the job log; a job with a bad launcher setting fails too. A job given a
+# beacon node (BV_BEACON_NODE) fetches its input from a local replay server.
 # Slurm is stopped at the end when this test started it.
 set -uo pipefail
 BUILD=$(cd "${1:?usage: slurm_job.sh BUILD_DIR SRC_DIR}" && pwd)
@@ -110,6 +111,25 @@ submit resubmit BV_ROOT="$SRC" BV_BIN="$BIN" BV_CHECKPOINT="$WORK/rq.h5"
 grep -q "resuming from $WORK/rq.h5 (restart count 0)" "$WORK/resubmit.out" ||
   fail "resubmitted job did not resume from the existing checkpoint"
 same_json "$WORK/direct.json" "$WORK/resubmit.json" || fail "resubmitted job output differs"
+
+# Input from a beacon node: the job fetches it (bv_fetch_input) from a local
+# node replaying recordings of the default state, then runs on it.
+"$BUILD/bin/bv_state_info" "$INPUT/state.ssz" >"$WORK/info.json" || fail "bv_state_info failed"
+python3 "$SRC/tests/tools/make_beacon_recordings.py" --state "$INPUT/state.ssz" \
+  --info "$WORK/info.json" --out "$WORK/rec" >/dev/null || fail "making recordings failed"
+python3 "$SRC/tests/tools/replay_server.py" --dir "$WORK/rec" --port-file "$WORK/node.port" \
+  --log "$WORK/node.log" >/dev/null 2>&1 &
+NODE_PID=$!
+trap 'kill $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 100); do [ -s "$WORK/node.port" ] && break; sleep 0.05; done
+[ -s "$WORK/node.port" ] || fail "replay server did not start"
+submit fetch BV_ROOT="$SRC" BV_BIN="$BIN" BV_FETCH_BIN="$BUILD/bin/bv_fetch_input" \
+  BV_BEACON_NODE="http://127.0.0.1:$(cat "$WORK/node.port")" BV_STATE_ID=finalized \
+  BV_INPUT_DIR="$WORK/fetched" BV_WITHDRAWAL_CREDENTIALS="$WC"
+[ "$rc" = 0 ] || { cat "$WORK/fetch.out"; fail "job with a beacon-node input exited with $rc"; }
+cmp -s "$WORK/fetched/state.ssz" "$INPUT/state.ssz" || fail "the job fetched a different state"
+grep -q "header $WORK/fetched/header.json" "$WORK/fetch.out" || fail "the job did not use the fetched header"
+same_json "$WORK/direct.json" "$WORK/fetch.json" || fail "beacon-node job output differs"
 
 # Bad input: the job's failure reaches sbatch --wait.
 head -c 100000 "$INPUT/state.ssz" >"$WORK/truncated.ssz"

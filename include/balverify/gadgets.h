@@ -214,4 +214,22 @@ void bv_gadget_verify_merkle_proof_to_cap(bv_circuit *c, const bv_target *leaf, 
 bv_ext_target bv_gadget_interpolate_coset(bv_circuit *c, uint32_t subgroup_bits, bv_target shift,
                                           const bv_ext_target *values, bv_ext_target point);
 
+/* ------------------------------------------------------------------------- */
+/* Gate constraints in-circuit (recursive verification)                      */
+/* ------------------------------------------------------------------------- */
+
+/* The Poseidon MDS layer on 12 extension targets: one PoseidonMdsGate row
+ * (ArithmeticExtension ops when the config has fewer than 48 routed wires).
+ * in and out may be the same array. */
+void bv_gadget_poseidon_mds_ext(bv_circuit *c, const bv_ext_target in[12], bv_ext_target out[12]);
+
+/* The in-circuit form of g->ops->eval_ext: out[k] (num_constraints of them)
+ * receives constraint k of gate g evaluated on the extension targets
+ * wires[0..num_wires) and constants[0..num_constants); pi is the public-input
+ * hash (PublicInputGate only, may be NULL otherwise). The same polynomials as
+ * eval_ext, built from extension gadgets. */
+void bv_gadget_eval_gate_constraints(bv_circuit *c, const bv_gate *g, const bv_ext_target *wires,
+                                     const bv_ext_target *constants, const bv_hash_target *pi,
+                                     bv_ext_target *out);
+
 #endif

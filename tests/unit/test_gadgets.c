@@ -748,6 +748,73 @@ static void test_interpolation(void)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Gate constraints evaluated in-circuit                                     */
+/* ------------------------------------------------------------------------- */
+
+static void test_gate_eval_in_circuit(void)
+{
+    bv_gate gates[] = {
+        bv_gate_noop(),
+        bv_gate_constant(2),
+        bv_gate_public_input(),
+        bv_gate_arithmetic(20),
+        bv_gate_arithmetic_ext(10),
+        bv_gate_mul_ext(13),
+        bv_gate_base_sum(63, 2),
+        bv_gate_base_sum(5, 3),
+        bv_gate_poseidon(),
+        bv_gate_poseidon_mds(),
+        bv_gate_random_access(4, 4, 2),
+        bv_gate_random_access(2, 3, 1),
+        bv_gate_coset_interpolation(4, 6),
+        bv_gate_coset_interpolation(3, 4),
+        bv_gate_reducing(43),
+        bv_gate_reducing_ext(32),
+        bv_gate_exponentiation(66),
+        bv_gate_exponentiation(1),
+    };
+    for (size_t gi = 0; gi < sizeof gates / sizeof gates[0]; gi++) {
+        const bv_gate *g = &gates[gi];
+        CU_ASSERT_PTR_NOT_NULL_FATAL(g->ops);
+        uint32_t nw = g->ops->num_wires(g), nc = g->ops->num_constants(g);
+        uint32_t ncons = g->ops->num_constraints(g);
+        static gl_ext wv[BV_STD_NUM_WIRES], want[256];
+        static bv_ext_target wt[BV_STD_NUM_WIRES], out[256];
+        gl_ext cv[2];
+        bv_ext_target ct[2];
+        harness h;
+        h_new(&h);
+        for (uint32_t i = 0; i < nw; i++)
+            wt[i] = h_input_ext(&h, wv[i] = rnd_ext());
+        for (uint32_t i = 0; i < nc; i++)
+            ct[i] = h_input_ext(&h, cv[i] = rnd_ext());
+        bv_hash pi;
+        for (int i = 0; i < 4; i++)
+            pi.e[i] = rnd_gl();
+        bv_hash_target pit = h_input_hash(&h, pi);
+        uint32_t rows0 = bv_circuit_num_rows(h.c);
+        bv_gadget_eval_gate_constraints(h.c, g, wt, ct, &pit, out);
+        uint32_t rows = bv_circuit_num_rows(h.c) - rows0;
+        bv_eval_vars_ext v = {wv, cv, pi};
+        g->ops->eval_ext(g, &v, want);
+        h_ok(&h);
+        int bad = 0;
+        for (uint32_t k = 0; k < ncons; k++)
+            if (!gl_ext_eq(h_val_ext(&h, out[k]), want[k]))
+                bad++;
+        char id[64];
+        g->ops->id(g, id, sizeof id);
+        if (bad)
+            printf("\n    %s: %d of %u constraints differ", id, bad, ncons);
+        else
+            printf("\n    %-26s %4u rows before constant slots", id, rows);
+        CU_ASSERT_EQUAL(bad, 0);
+        h_free(&h);
+        bv_gate_free(&gates[gi]);
+    }
+}
+
+/* ------------------------------------------------------------------------- */
 /* End to end                                                                */
 /* ------------------------------------------------------------------------- */
 
@@ -830,6 +897,8 @@ static void register_suites(void)
     bv_cu_add_test("Poseidon permutation and sponge modes", test_poseidon);
     bv_cu_add_test("Merkle proofs to a cap", test_merkle);
     bv_cu_add_test("coset interpolation", test_interpolation);
+    bv_cu_add_suite("gadgets: gate constraints in-circuit");
+    bv_cu_add_test("every gate's constraints equal eval_ext", test_gate_eval_in_circuit);
     bv_cu_add_suite("gadgets: end to end");
     bv_cu_add_test("prove and verify a gadget circuit", test_prove_verify);
 }

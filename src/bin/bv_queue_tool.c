@@ -5,6 +5,8 @@
  *
  * Commands (payloads are hex so that any byte survives the shell):
  *   add HEX [ID]                     prints the item id
+ *   add-index FIRST COUNT            adds COUNT items with 8-byte BE payloads
+ *                                    FIRST, FIRST+1, ...
  *   lease SECS block|nonblock TIMEOUT prints "ID HEX HAD_DATA" or "none"
  *   complete ID                      prints true|false
  *   renew ID SECS                    prints true|false
@@ -216,6 +218,15 @@ static bv_err run(int argc, char **argv, bv_status *st)
         if (!e)
             printf("%s\n", id);
         free(buf);
+    } else if (!strcmp(cmd, "add-index") && nargs == 2) {
+        uint64_t first, count;
+        if (parse_u64(a[0], &first, st) || parse_u64(a[1], &count, st))
+            e = BV_ERR_ARG;
+        for (uint64_t k = 0; !e && k < count; k++) {
+            uint8_t b[8];
+            bv_put_be64(b, first + k);
+            e = bv_wq_add(r, &q, b, 8, NULL, st);
+        }
     } else if (!strcmp(cmd, "lease") && nargs == 3) {
         int secs, timeout;
         /* A lease of 0 is passed through so the library's refusal is visible. */

@@ -7,7 +7,7 @@
  *   bv_queue_worker --redis-host H --redis-port P --queue PREFIX
  *                   --kind index|mapper|balance [--level L] [--protocol X]
  *                   --results KEYPREFIX [--lease SECS] [--pop-timeout SECS]
- *                   [--slow-every K --slow-ms MS] [--max-seconds S]
+ *                   [--work-ms MS] [--slow-every K --slow-ms MS] [--max-seconds S]
  *
  * Results: index  -> KEYPREFIX:{i} = decimal (i * 2654435761 mod 2^32)
  *          mapper -> KEYPREFIX:{tag}:{a}:{b} = "1"
@@ -41,6 +41,7 @@ typedef struct {
     int pop_timeout;
     int slow_every;
     int slow_ms;
+    int work_ms;
     int max_seconds;
 } opts;
 
@@ -88,6 +89,8 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
             e = parse_num(v, k, &o->pop_timeout, st);
         else if (!strcmp(k, "--slow-every"))
             e = parse_num(v, k, &o->slow_every, st);
+        else if (!strcmp(k, "--work-ms"))
+            e = parse_num(v, k, &o->work_ms, st);
         else if (!strcmp(k, "--slow-ms"))
             e = parse_num(v, k, &o->slow_ms, st);
         else if (!strcmp(k, "--max-seconds"))
@@ -226,6 +229,8 @@ static bv_err run(const opts *o, bv_status *st)
             e = pe;
             break;
         }
+        if (o->work_ms)
+            usleep((useconds_t)o->work_ms * 1000);
         if (o->slow_every && n % o->slow_every == 0)
             usleep((useconds_t)o->slow_ms * 1000);
         e = bv_redis_set(r, key, val, strlen(val), st);

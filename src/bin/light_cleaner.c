@@ -4,7 +4,9 @@
  * level 0..38 ({proto}:balance_verification_queue:{L}).
  *
  *   light_cleaner [--redis-host H] [--redis-port P] [--clean-duration MS]
- *                 [--protocol P] [--run-once]
+ *                 [--protocol P] [--queue PREFIX]... [--run-once]
+ *
+ * --queue adds any other queue prefix (repeatable).
  *
  * Every --clean-duration milliseconds (default 5000) each queue gets one
  * light-clean pass (see work_queue.h: atomic per id, data-less ids dropped
@@ -37,6 +39,8 @@ typedef struct {
     long duration_ms;
     const char *protocol;
     int run_once;
+    const char *extra[16];
+    int nextra;
 } opts;
 
 static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
@@ -46,6 +50,7 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
     o->duration_ms = 5000;
     o->protocol = NULL;
     o->run_once = 0;
+    o->nextra = 0;
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i];
         if (!strcmp(k, "--run-once")) {
@@ -54,7 +59,7 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
         }
         if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
             printf("usage: light_cleaner [--redis-host H] [--redis-port P] [--clean-duration MS] "
-                   "[--protocol P] [--run-once]\n");
+                   "[--protocol P] [--queue PREFIX]... [--run-once]\n");
             exit(0);
         }
         if (i + 1 >= argc)
@@ -73,6 +78,12 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
             if (!*v || *end || d < 1 || d > 86400000)
                 return bv_fail(st, BV_ERR_ARG, "--clean-duration: '%s' is not 1..86400000 ms", v);
             o->duration_ms = d;
+        } else if (!strcmp(k, "--queue")) {
+            if (o->nextra == 16)
+                return bv_fail(st, BV_ERR_ARG, "--queue: at most 16 extra queues");
+            if (!*v || strlen(v) >= BV_WQ_PREFIX_MAX)
+                return bv_fail(st, BV_ERR_ARG, "--queue: bad prefix '%s'", v);
+            o->extra[o->nextra++] = v;
         } else if (!strcmp(k, "--protocol")) {
             if (bv_key_check_protocol(v, st))
                 return BV_ERR_ARG;
@@ -110,7 +121,7 @@ static void sleep_ms(long ms)
 
 static bv_err run(const opts *o, bv_status *st)
 {
-    bv_work_queue qs[1 + BV_BALANCE_CLEAN_LEVELS];
+    bv_work_queue qs[1 + BV_BALANCE_CLEAN_LEVELS + 16];
     int nq = 0;
     bv_err e = bv_wq_init(&qs[nq++], bv_queue_mapper().s, st);
     if (e)
@@ -121,6 +132,11 @@ static bv_err run(const opts *o, bv_status *st)
             if (e)
                 return e;
         }
+    }
+    for (int i = 0; i < o->nextra; i++) {
+        e = bv_wq_init(&qs[nq++], o->extra[i], st);
+        if (e)
+            return e;
     }
     bv_redis *r = NULL;
     e = bv_redis_connect(&r, o->host, o->port, 10000, st);

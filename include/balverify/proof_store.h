@@ -54,6 +54,7 @@ struct bv_proof_store {
 
 extern const bv_proof_store_ops bv_store_file_ops;
 extern const bv_proof_store_ops bv_store_hdf5_ops;
+extern const bv_proof_store_ops bv_store_redis_ops;
 
 /* Open by URI ("file:DIR", "hdf5:FILE"); *out is malloc'ed. */
 bv_err bv_proof_store_open(const char *uri, int create, bv_proof_store **out, bv_status *st);

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "balverify/status.h"
+#include "balverify/validator.h"
 
 #define BV_BEACON_MAX_NODES 16
 
@@ -127,6 +128,10 @@ typedef struct {
     uint64_t exit_epoch;
     uint64_t withdrawable_epoch;
 } bv_beacon_validator;
+
+/* The consensus record of a Beacon-API validator (for bv_validator_encode(),
+ * the Poseidon commitment, ...). */
+void bv_beacon_validator_record(const bv_beacon_validator *v, bv_validator *out);
 
 /* What a state download produced. */
 typedef struct {

@@ -379,6 +379,18 @@ out:
     return e;
 }
 
+void bv_beacon_validator_record(const bv_beacon_validator *v, bv_validator *out)
+{
+    memcpy(out->pubkey, v->pubkey, 48);
+    memcpy(out->withdrawal_credentials, v->withdrawal_credentials, 32);
+    out->effective_balance = v->effective_balance;
+    out->slashed = v->slashed ? 1 : 0;
+    out->activation_eligibility_epoch = v->activation_eligibility_epoch;
+    out->activation_epoch = v->activation_epoch;
+    out->exit_epoch = v->exit_epoch;
+    out->withdrawable_epoch = v->withdrawable_epoch;
+}
+
 static void hex_into(char *dst, const uint8_t *b, size_t n)
 {
     static const char d[] = "0123456789abcdef";

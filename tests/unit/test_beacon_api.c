@@ -262,6 +262,23 @@ static void test_parse_validators(void)
     CU_ASSERT_EQUAL(v[0].withdrawal_credentials[0], 0x01);
     CU_ASSERT_EQUAL(v[0].effective_balance, 32000000000ull);
     CU_ASSERT_EQUAL(v[1].exit_epoch, UINT64_MAX);
+
+    /* The consensus record, serialized, puts every field at its SSZ offset. */
+    bv_validator rec;
+    uint8_t ssz[BV_VALIDATOR_SIZE];
+    bv_beacon_validator_record(&v[1], &rec);
+    bv_validator_encode(ssz, &rec);
+    CU_ASSERT_EQUAL(memcmp(ssz, v[1].pubkey, 48), 0);
+    CU_ASSERT_EQUAL(memcmp(ssz + 48, v[1].withdrawal_credentials, 32), 0);
+    CU_ASSERT_EQUAL(bv_le64(ssz + 80), 32000000000ull);
+    CU_ASSERT_EQUAL(ssz[88], 1);
+    CU_ASSERT_EQUAL(bv_le64(ssz + 97), 0);
+    CU_ASSERT_EQUAL(bv_le64(ssz + 105), UINT64_MAX);
+    bv_validator back;
+    CU_ASSERT_EQUAL(bv_validator_decode(&back, ssz, 8, &st), BV_OK);
+    uint8_t again[BV_VALIDATOR_SIZE];
+    bv_validator_encode(again, &back);
+    CU_ASSERT_EQUAL(memcmp(again, ssz, sizeof ssz), 0);
     free(v);
 
     const char *empty = "{\"data\":[]}";

@@ -74,6 +74,12 @@ typedef struct {
 bv_err bv_fri_params_init(bv_fri_params *p, const bv_fri_config *c, uint32_t degree_bits,
                           bv_status *st);
 
+/* Validates params that did not come from bv_fri_params_init (e.g. read
+ * from a file): config ranges, arities 1..8, sum of arities <= degree_bits
+ * and leaving at least cap_height bits. Called by prove, verify, alloc and
+ * deserialize. */
+bv_err bv_fri_params_check(const bv_fri_params *p, bv_status *st);
+
 static inline uint32_t bv_fri_lde_bits(const bv_fri_params *p)
 {
     return p->degree_bits + p->config.rate_bits;

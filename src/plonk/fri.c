@@ -42,10 +42,8 @@ uint32_t bv_fri_conjectured_security_bits(const bv_fri_config *c)
     return b > 128 ? 128 : (uint32_t)b;
 }
 
-bv_err bv_fri_params_init(bv_fri_params *p, const bv_fri_config *c, uint32_t degree_bits,
-                          bv_status *st)
+static bv_err check_config(const bv_fri_config *c, uint32_t degree_bits, bv_status *st)
 {
-    memset(p, 0, sizeof *p);
     if (c->rate_bits < 1 || c->rate_bits > 8)
         return bv_fail(st, BV_ERR_ARG, "FRI rate_bits %u not in 1..8", c->rate_bits);
     if (c->arity_bits < 1 || c->arity_bits > 8)
@@ -55,11 +53,21 @@ bv_err bv_fri_params_init(bv_fri_params *p, const bv_fri_config *c, uint32_t deg
     if (c->num_query_rounds < 1 || c->num_query_rounds > 1024)
         return bv_fail(st, BV_ERR_ARG, "FRI num_query_rounds %u not in 1..1024",
                        c->num_query_rounds);
-    if (degree_bits + c->rate_bits > 32)
+    if (degree_bits > 32 || degree_bits + c->rate_bits > 32)
         return bv_fail(st, BV_ERR_ARG, "FRI LDE of 2^%u exceeds 2^32", degree_bits + c->rate_bits);
     if (c->cap_height > degree_bits + c->rate_bits)
         return bv_fail(st, BV_ERR_ARG, "FRI cap height %u exceeds LDE height %u", c->cap_height,
                        degree_bits + c->rate_bits);
+    return BV_OK;
+}
+
+bv_err bv_fri_params_init(bv_fri_params *p, const bv_fri_config *c, uint32_t degree_bits,
+                          bv_status *st)
+{
+    memset(p, 0, sizeof *p);
+    bv_err e = check_config(c, degree_bits, st);
+    if (e)
+        return e;
     p->config = *c;
     p->degree_bits = degree_bits;
     uint32_t d = degree_bits;
@@ -68,6 +76,28 @@ bv_err bv_fri_params_init(bv_fri_params *p, const bv_fri_config *c, uint32_t deg
         p->reduction_arity_bits[p->n_reductions++] = c->arity_bits;
         d -= c->arity_bits;
     }
+    return BV_OK;
+}
+
+bv_err bv_fri_params_check(const bv_fri_params *p, bv_status *st)
+{
+    bv_err e = check_config(&p->config, p->degree_bits, st);
+    if (e)
+        return e;
+    if (p->n_reductions > BV_FRI_MAX_REDUCTIONS)
+        return bv_fail(st, BV_ERR_ARG, "FRI has %u reductions (at most %d)", p->n_reductions,
+                       BV_FRI_MAX_REDUCTIONS);
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < p->n_reductions; i++) {
+        uint32_t a = p->reduction_arity_bits[i];
+        if (a < 1 || a > 8)
+            return bv_fail(st, BV_ERR_ARG, "FRI reduction %u has arity bits %u (1..8)", i, a);
+        sum += a;
+    }
+    if (sum > p->degree_bits || p->degree_bits + p->config.rate_bits - sum < p->config.cap_height)
+        return bv_fail(st, BV_ERR_ARG,
+                       "FRI reductions (%u bits) do not fit degree 2^%u with cap height %u", sum,
+                       p->degree_bits, p->config.cap_height);
     return BV_OK;
 }
 
@@ -223,9 +253,15 @@ bv_err bv_fri_proof_alloc(bv_fri_proof *pr, const bv_fri_params *p, const size_t
                           size_t n_oracles, bv_status *st)
 {
     memset(pr, 0, sizeof *pr);
+    bv_err e = bv_fri_params_check(p, st);
+    if (e)
+        return e;
     if (n_oracles < 1 || n_oracles > BV_FRI_MAX_ORACLES)
         return bv_fail(st, BV_ERR_ARG, "FRI proof with %zu oracles (1..%d allowed)", n_oracles,
                        BV_FRI_MAX_ORACLES);
+    for (size_t o = 0; o < n_oracles; o++)
+        if (oracle_widths[o] < 1 || oracle_widths[o] > (1u << 20))
+            return bv_fail(st, BV_ERR_ARG, "FRI oracle %zu has width %zu", o, oracle_widths[o]);
     pr->params = *p;
     pr->n_oracles = n_oracles;
     memcpy(pr->oracle_widths, oracle_widths, n_oracles * sizeof *oracle_widths);
@@ -381,7 +417,9 @@ bv_err bv_fri_prove(const bv_fri_params *params, bv_polybatch *const *oracles,
                     bv_status *st)
 {
     memset(out, 0, sizeof *out);
-    bv_err e = bv_fri_instance_check(inst, st);
+    bv_err e = bv_fri_params_check(params, st);
+    if (!e)
+        e = bv_fri_instance_check(inst, st);
     if (!e)
         e = check_oracles(params, oracles, inst, st);
     if (e)
@@ -546,7 +584,9 @@ bv_err bv_fri_verify(const bv_fri_params *params, const bv_hash *const *caps,
                      const bv_fri_instance *inst, const gl_ext *openings, const bv_fri_proof *proof,
                      bv_challenger *ch, bv_status *st)
 {
-    bv_err e = bv_fri_instance_check(inst, st);
+    bv_err e = bv_fri_params_check(params, st);
+    if (!e)
+        e = bv_fri_instance_check(inst, st);
     if (e)
         return e;
     const bv_fri_config *cfg = &params->config;

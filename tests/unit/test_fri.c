@@ -133,6 +133,24 @@ static void test_params(void)
     bad.num_query_rounds = 0;
     CU_ASSERT_EQUAL(bv_fri_params_init(&p, &bad, 12, &st), BV_ERR_ARG);
     CU_ASSERT_EQUAL(bv_fri_params_init(&p, &c, 30, &st), BV_ERR_ARG);
+    /* hand-made params are validated */
+    bv_fri_params_init(&p, &c, 12, NULL);
+    CU_ASSERT_EQUAL(bv_fri_params_check(&p, NULL), BV_OK);
+    bv_fri_params q = p;
+    q.reduction_arity_bits[1] = 9;
+    CU_ASSERT_EQUAL(bv_fri_params_check(&q, &st), BV_ERR_ARG);
+    q = p;
+    q.n_reductions = 17;
+    CU_ASSERT_EQUAL(bv_fri_params_check(&q, &st), BV_ERR_ARG);
+    q = p;
+    q.n_reductions = 4; /* 16 bits of folding for degree 12 */
+    q.reduction_arity_bits[2] = q.reduction_arity_bits[3] = 4;
+    CU_ASSERT_EQUAL(bv_fri_params_check(&q, &st), BV_ERR_ARG);
+    CU_ASSERT(strstr(st.msg, "do not fit") != NULL);
+    bv_fri_proof pr;
+    size_t w[1] = {0};
+    CU_ASSERT_EQUAL(bv_fri_proof_alloc(&pr, &p, w, 1, &st), BV_ERR_ARG);
+    CU_ASSERT_EQUAL(bv_fri_proof_deserialize(&pr, &q, w, 1, NULL, 0, NULL, &st), BV_ERR_ARG);
 }
 
 /* ------------------------------------------------------------ fixture */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "balverify/keys.h"
+#include "balverify/proof_store.h"
 #include "balverify/redis_conn.h"
 #include "balverify/work_queue.h"
 #include "cu_main.h"
@@ -477,6 +478,48 @@ static void test_uri_and_lookup(void)
                     BV_ERR_NET); /* a ZSET read as a string */
 }
 
+static void test_proof_store(void)
+{
+    NEED_SERVER();
+    flush();
+    bv_status st;
+    bv_proof_store *ps;
+    char uri[128];
+    snprintf(uri, sizeof uri, "redis://127.0.0.1:%d", g_port);
+    CU_ASSERT_EQUAL_FATAL(bv_proof_store_open_ops(&bv_store_redis_ops, uri, 1, &ps, &st), BV_OK);
+    const uint8_t proof[5] = {0, 1, 0xfe, 0, 7};
+    const char *key = "lido:balance_verification_proof_storage:0:3";
+    CU_ASSERT_EQUAL(bv_store_put(ps, key, proof, 5, &st), BV_OK);
+    int found;
+    CU_ASSERT_EQUAL(bv_store_exists(ps, key, &found, &st), BV_OK);
+    CU_ASSERT_EQUAL(found, 1);
+    uint8_t *d;
+    size_t n;
+    CU_ASSERT_EQUAL(bv_store_get(ps, key, &d, &n, &st), BV_OK);
+    CU_ASSERT(n == 5 && memcmp(d, proof, 5) == 0);
+    free(d);
+    /* the raw bytes are what DendrETH's redis storage reads with GET */
+    char *raw;
+    size_t rl;
+    bv_redis_get(g_r, key, &raw, &rl, &found, &st);
+    CU_ASSERT(found && rl == 5 && memcmp(raw, proof, 5) == 0);
+    free(raw);
+    CU_ASSERT_EQUAL(bv_store_put(ps, "empty", NULL, 0, &st), BV_OK);
+    CU_ASSERT_EQUAL(bv_store_get(ps, "empty", &d, &n, &st), BV_OK);
+    CU_ASSERT(d != NULL && n == 0);
+    free(d);
+    CU_ASSERT_EQUAL(bv_store_del(ps, key, &st), BV_OK);
+    CU_ASSERT_EQUAL(bv_store_del(ps, key, &st), BV_OK);
+    CU_ASSERT_EQUAL(bv_store_get(ps, key, &d, &n, &st), BV_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, key));
+    CU_ASSERT_EQUAL(bv_store_put(ps, "../evil", proof, 1, &st), BV_ERR_ARG);
+    bv_proof_store_close(ps);
+    CU_ASSERT_EQUAL(
+        bv_proof_store_open_ops(&bv_store_redis_ops, "redis://127.0.0.1:1", 1, &ps, &st),
+        BV_ERR_NET);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "redis proof store"));
+}
+
 /* Runs last: the server goes away and comes back. */
 static void test_server_gone(void)
 {
@@ -525,6 +568,7 @@ static void register_suites(void)
     bv_cu_add_test("duplicate ids", test_duplicates);
     bv_cu_add_test("bad arguments and wrong key types", test_bad_args_and_types);
     bv_cu_add_test("URI, databases, slot lookups", test_uri_and_lookup);
+    bv_cu_add_test("Redis proof store backend", test_proof_store);
     bv_cu_add_test("server gone and back", test_server_gone);
     atexit(cleanup);
 }

@@ -37,6 +37,9 @@ bv_err bv_proof_serialize(const bv_proof *p, const bv_hash *circuit_digest, uint
 bv_err bv_proof_deserialize(const bv_common_data *cd, const uint8_t *in, size_t len, bv_proof *p,
                             bv_hash *digest, bv_status *st);
 
+/* Only the header: the digest of the circuit a proof file was made for. */
+bv_err bv_proof_file_digest(const uint8_t *in, size_t len, bv_hash *digest, bv_status *st);
+
 /* Circuit file = verifier data + common data. */
 bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_data *cd,
                                  uint8_t **out, size_t *len, bv_status *st);
@@ -45,7 +48,7 @@ bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, bv_verifier_da
                                    bv_common_data *cd, bv_status *st);
 
 /* Whole-file helpers (max: refuse files larger than this). */
-bv_err bv_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv_status *st);
-bv_err bv_write_file(const char *path, const uint8_t *buf, size_t len, bv_status *st);
+bv_err bv_plonk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv_status *st);
+bv_err bv_plonk_write_file(const char *path, const uint8_t *buf, size_t len, bv_status *st);
 
 #endif

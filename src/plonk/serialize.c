@@ -252,14 +252,21 @@ bv_err bv_proof_deserialize(const bv_common_data *cd, const uint8_t *in, size_t 
         e = bv_fri_proof_deserialize(&p->fri, &fp, widths, 4, in + r.pos, (size_t)fl, &used, st);
         if (e == BV_OK && used != fl)
             e = bv_fail(st, BV_ERR_FORMAT, "FRI proof: %zu trailing bytes", (size_t)fl - used);
-        else if (e != BV_OK)
-            bv_fail_ctx(st, "FRI proof");
     }
     if (e != BV_OK) {
         bv_proof_free(p);
         return e;
     }
     return BV_OK;
+}
+
+bv_err bv_proof_file_digest(const uint8_t *in, size_t len, bv_hash *digest, bv_status *st)
+{
+    rbuf r = {in, len, 0, st, BV_OK};
+    if (!r_magic(&r, BV_PROOF_MAGIC, "proof file"))
+        return r.err;
+    r_hash(&r, digest, "circuit digest");
+    return r.err;
 }
 
 /* ---------------------------------------------------------- circuit files */
@@ -494,7 +501,7 @@ fail:
 
 /* ---------------------------------------------------------------- files */
 
-bv_err bv_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv_status *st)
+bv_err bv_plonk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv_status *st)
 {
     *buf = NULL;
     *len = 0;
@@ -544,7 +551,7 @@ bv_err bv_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv
     return BV_OK;
 }
 
-bv_err bv_write_file(const char *path, const uint8_t *buf, size_t len, bv_status *st)
+bv_err bv_plonk_write_file(const char *path, const uint8_t *buf, size_t len, bv_status *st)
 {
     FILE *f = fopen(path, "wb");
     if (!f)

@@ -1,0 +1,100 @@
+/* bv_verify - verify a proof against a circuit file.
+ *
+ *   bv_verify --circuit FILE --proof FILE
+ *
+ * Exit 0 and print the public inputs (one decimal value per line) only for a
+ * valid proof; otherwise a one-line reason on stderr and a non-zero exit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "balverify/serialize.h"
+#include "balverify/verifier.h"
+
+#define MAX_FILE (256u << 20)
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: bv_verify --circuit FILE --proof FILE\n");
+    return bv_exit_code(BV_ERR_ARG);
+}
+
+int main(int argc, char **argv)
+{
+    const char *cpath = NULL, *ppath = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage();
+            return 0;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "bv_verify: error: %s needs a value\n", argv[i]);
+            return usage();
+        }
+        if (strcmp(argv[i], "--circuit") == 0)
+            cpath = argv[++i];
+        else if (strcmp(argv[i], "--proof") == 0)
+            ppath = argv[++i];
+        else {
+            fprintf(stderr, "bv_verify: error: unknown argument '%s'\n", argv[i]);
+            return usage();
+        }
+    }
+    if (!cpath || !ppath)
+        return usage();
+    bv_status st;
+    uint8_t *cbuf = NULL, *pbuf = NULL;
+    size_t clen = 0, plen = 0;
+    bv_verifier_data vd;
+    bv_common_data cd;
+    bv_proof proof;
+    bv_hash digest;
+    int have_cd = 0, have_proof = 0;
+    bv_err e = bv_plonk_read_file(cpath, MAX_FILE, &cbuf, &clen, &st);
+    if (e == BV_OK) {
+        e = bv_circuit_file_deserialize(cbuf, clen, &vd, &cd, &st);
+        if (e == BV_OK)
+            have_cd = 1;
+        else
+            bv_fail_ctx(&st, "%s", cpath);
+    }
+    if (e == BV_OK)
+        e = bv_plonk_read_file(ppath, MAX_FILE, &pbuf, &plen, &st);
+    if (e == BV_OK) {
+        e = bv_proof_file_digest(pbuf, plen, &digest, &st);
+        if (e == BV_OK && !bv_hash_eq(digest, vd.circuit_digest))
+            e = bv_fail(&st, BV_ERR_VERIFY,
+                        "proof rejected: wrong circuit digest (the proof was made for another "
+                        "circuit)");
+        if (e != BV_OK)
+            bv_fail_ctx(&st, "%s", ppath);
+    }
+    if (e == BV_OK) {
+        e = bv_proof_deserialize(&cd, pbuf, plen, &proof, &digest, &st);
+        if (e == BV_OK)
+            have_proof = 1;
+        else
+            bv_fail_ctx(&st, "%s", ppath);
+    }
+    if (e == BV_OK && !bv_hash_eq(digest, vd.circuit_digest))
+        e = bv_fail(&st, BV_ERR_VERIFY,
+                    "proof rejected: wrong circuit digest (the proof was made for another "
+                    "circuit)");
+    if (e == BV_OK)
+        e = bv_verify(&vd, &cd, &proof, &st);
+    if (e == BV_OK) {
+        for (uint32_t i = 0; i < proof.num_public_inputs; i++)
+            printf("%llu\n", (unsigned long long)proof.public_inputs[i]);
+    }
+    if (have_proof)
+        bv_proof_free(&proof);
+    if (have_cd)
+        bv_common_data_release(&cd);
+    free(cbuf);
+    free(pbuf);
+    if (e != BV_OK) {
+        fprintf(stderr, "bv_verify: error: %s\n", st.msg);
+        return bv_exit_code(e);
+    }
+    return 0;
+}

@@ -196,6 +196,12 @@ static bv_err detect(const uint8_t *data, size_t size, bv_fork *fork, bv_preset 
     if (*fork == BV_FORK_GLOAS)
         return bv_fail(st, BV_ERR_UNSUPPORTED,
                        "BeaconState: parsing serialized gloas states is not supported");
+    size_t smallest = bv_state_fixed_size(BV_FORK_PHASE0, BV_PRESET_MINIMAL);
+    if (size < smallest)
+        return bv_fail(st, BV_ERR_FORMAT,
+                       "BeaconState: truncated: %zu bytes, less than the smallest fixed part "
+                       "(%zu bytes, phase0/minimal)",
+                       size, smallest);
     return bv_fail(st, BV_ERR_FORMAT,
                    "BeaconState: %zu bytes match no %s layout of fork %s (first offset does not "
                    "equal any fixed-part size)",

@@ -205,6 +205,34 @@ void bv_gadget_verify_merkle_proof_to_cap(bv_circuit *c, const bv_target *leaf, 
                                           const bv_hash_target *cap, size_t cap_len);
 
 /* ------------------------------------------------------------------------- */
+/* Fiat-Shamir challenger on targets                                         */
+/* ------------------------------------------------------------------------- */
+
+/* The duplex sponge of challenger.h on targets (one PoseidonGate row per
+ * permutation): the same observe/get sequence draws exactly the native
+ * challenges. A plain value: copying it forks the transcript. */
+typedef struct {
+    bv_target state[BV_POSEIDON_WIDTH];
+    bv_target in[BV_POSEIDON_RATE];
+    bv_target out[BV_POSEIDON_RATE];
+    unsigned n_in, n_out;
+} bv_circuit_challenger;
+
+void bv_gadget_challenger_init(bv_circuit *c, bv_circuit_challenger *ch);
+void bv_gadget_challenger_observe(bv_circuit *c, bv_circuit_challenger *ch, bv_target x);
+void bv_gadget_challenger_observe_many(bv_circuit *c, bv_circuit_challenger *ch, const bv_target *x,
+                                       size_t n);
+void bv_gadget_challenger_observe_ext(bv_circuit *c, bv_circuit_challenger *ch, bv_ext_target x);
+void bv_gadget_challenger_observe_hash(bv_circuit *c, bv_circuit_challenger *ch, bv_hash_target h);
+void bv_gadget_challenger_observe_cap(bv_circuit *c, bv_circuit_challenger *ch,
+                                      const bv_hash_target *cap, size_t n);
+bv_target bv_gadget_challenger_get(bv_circuit *c, bv_circuit_challenger *ch);
+void bv_gadget_challenger_get_many(bv_circuit *c, bv_circuit_challenger *ch, bv_target *out,
+                                   size_t n);
+bv_ext_target bv_gadget_challenger_get_ext(bv_circuit *c, bv_circuit_challenger *ch);
+bv_hash_target bv_gadget_challenger_get_hash(bv_circuit *c, bv_circuit_challenger *ch);
+
+/* ------------------------------------------------------------------------- */
 /* Interpolation                                                             */
 /* ------------------------------------------------------------------------- */
 

@@ -9,6 +9,7 @@
 
 #include "cu_main.h"
 
+#include "balverify/challenger.h"
 #include "balverify/circuit.h"
 #include "balverify/gadgets.h"
 #include "balverify/poseidon.h"
@@ -747,6 +748,65 @@ static void test_interpolation(void)
     }
 }
 
+/* The in-circuit challenger draws the native challenges for random
+ * observe/draw patterns (element, extension, hash and cap observations). */
+static void test_challenger(void)
+{
+    for (int trial = 0; trial < 6; trial++) {
+        harness h;
+        h_new(&h);
+        bv_circuit_challenger cc;
+        bv_challenger nc;
+        bv_gadget_challenger_init(h.c, &cc);
+        bv_challenger_init(&nc);
+        bv_target got[200];
+        gl_t want[200];
+        size_t ng = 0;
+        for (int step = 0; step < 12; step++) {
+            int nobs = (int)(rnd() % 20);
+            int kind = (int)(rnd() % 3);
+            if (kind == 0) {
+                for (int i = 0; i < nobs; i++) {
+                    gl_t v = rnd_gl();
+                    bv_gadget_challenger_observe(h.c, &cc, h_input(&h, v));
+                    bv_challenger_observe(&nc, v);
+                }
+            } else if (kind == 1) {
+                gl_ext v = rnd_ext();
+                bv_gadget_challenger_observe_ext(h.c, &cc, h_input_ext(&h, v));
+                bv_challenger_observe_ext(&nc, v);
+            } else {
+                bv_hash cap[2];
+                bv_hash_target capt[2];
+                for (int j = 0; j < 2; j++) {
+                    for (int i = 0; i < 4; i++)
+                        cap[j].e[i] = rnd_gl();
+                    capt[j] = h_input_hash(&h, cap[j]);
+                }
+                bv_gadget_challenger_observe_cap(h.c, &cc, capt, 2);
+                bv_challenger_observe_cap(&nc, cap, 2);
+            }
+            int ndraw = (int)(rnd() % 11);
+            for (int i = 0; i < ndraw && ng < 190; i++) {
+                got[ng] = bv_gadget_challenger_get(h.c, &cc);
+                want[ng++] = bv_challenger_get(&nc);
+            }
+            if (step % 4 == 3) {
+                bv_ext_target e = bv_gadget_challenger_get_ext(h.c, &cc);
+                gl_ext ev = bv_challenger_get_ext(&nc);
+                got[ng] = e.c0;
+                want[ng++] = ev.c0;
+                got[ng] = e.c1;
+                want[ng++] = ev.c1;
+            }
+        }
+        h_ok(&h);
+        for (size_t i = 0; i < ng; i++)
+            CU_ASSERT_EQUAL(h_val(&h, got[i]), want[i]);
+        h_free(&h);
+    }
+}
+
 /* ------------------------------------------------------------------------- */
 /* Gate constraints evaluated in-circuit                                     */
 /* ------------------------------------------------------------------------- */
@@ -897,6 +957,7 @@ static void register_suites(void)
     bv_cu_add_test("Poseidon permutation and sponge modes", test_poseidon);
     bv_cu_add_test("Merkle proofs to a cap", test_merkle);
     bv_cu_add_test("coset interpolation", test_interpolation);
+    bv_cu_add_test("challenger on targets equals the native one", test_challenger);
     bv_cu_add_suite("gadgets: gate constraints in-circuit");
     bv_cu_add_test("every gate's constraints equal eval_ext", test_gate_eval_in_circuit);
     bv_cu_add_suite("gadgets: end to end");

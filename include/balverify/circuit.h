@@ -195,9 +195,16 @@ bv_err bv_common_data_validate(const bv_common_data *cd, bv_status *st);
 gl_t bv_common_filter_base(const bv_common_data *cd, uint32_t k, gl_t s);
 gl_ext bv_common_filter_ext(const bv_common_data *cd, uint32_t k, gl_ext s);
 
-/* circuit_digest = hash_no_pad(flatten(cap) ‖ hash_pad([]) ‖ [degree_bits])
- * (PROOF_SYSTEM.md 6.5 step 9). */
-bv_hash bv_plonk_circuit_digest(const bv_hash *cap, uint32_t cap_height, uint32_t degree_bits);
+/* circuit_digest = hash_no_pad(flatten(cap) ‖ hash_pad(sep) ‖ [degree_bits])
+ * (PROOF_SYSTEM.md 6.5 step 9) where the domain separator sep is the common
+ * data's canonical encoding (bv_common_data_encode) packed 7 bytes per field
+ * element: unlike plonky2's empty separator, the digest therefore binds the
+ * gate list, selectors and config, not only the preprocessed polynomials. */
+bv_err bv_plonk_circuit_digest(const bv_hash *cap, uint32_t cap_height, const bv_common_data *cd,
+                               bv_hash *out, bv_status *st);
+/* Canonical byte encoding of common data (the body of a circuit file after
+ * the verifier data). *out is malloc'ed. */
+bv_err bv_common_data_encode(const bv_common_data *cd, uint8_t **out, size_t *len, bv_status *st);
 
 /* Rows of the padded trace, and the row a gate constraint row of gate k uses. */
 static inline uint32_t bv_common_num_rows(const bv_common_data *cd)

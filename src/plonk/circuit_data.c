@@ -25,23 +25,43 @@ bv_err bv_plonk_commit_preprocessed(bv_circuit_data *d, bv_status *st)
     d->vd.cap_height = cd->config.fri.cap_height;
     size_t ncap = (size_t)1 << cd->config.fri.cap_height;
     memcpy(d->vd.cap, bv_polybatch_cap(pb), ncap * sizeof(bv_hash));
-    d->vd.circuit_digest = bv_plonk_circuit_digest(d->vd.cap, d->vd.cap_height, cd->degree_bits);
-    return BV_OK;
+    return bv_plonk_circuit_digest(d->vd.cap, d->vd.cap_height, cd, &d->vd.circuit_digest, st);
 }
 
-bv_hash bv_plonk_circuit_digest(const bv_hash *cap, uint32_t cap_height, uint32_t degree_bits)
+bv_err bv_plonk_circuit_digest(const bv_hash *cap, uint32_t cap_height, const bv_common_data *cd,
+                               bv_hash *out, bv_status *st)
 {
+    uint8_t *enc = NULL;
+    size_t len = 0;
+    bv_err e = bv_common_data_encode(cd, &enc, &len, st);
+    if (e != BV_OK)
+        return e;
+    size_t nel = (len + 6) / 7;
+    gl_t *sepin = malloc((nel ? nel : 1) * sizeof *sepin);
+    if (!sepin) {
+        free(enc);
+        return bv_fail(st, BV_ERR_NOMEM, "circuit digest: out of memory");
+    }
+    for (size_t i = 0; i < nel; i++) {
+        gl_t v = 0;
+        for (size_t j = 0; j < 7 && 7 * i + j < len; j++)
+            v |= (gl_t)enc[7 * i + j] << (8 * j);
+        sepin[i] = v;
+    }
+    bv_hash sep = bv_poseidon_hash_pad(sepin, nel);
+    free(sepin);
+    free(enc);
     size_t ncap = (size_t)1 << cap_height;
     gl_t buf[4 * BV_MAX_CAP + 5];
     size_t k = 0;
     for (size_t i = 0; i < ncap; i++)
         for (int j = 0; j < 4; j++)
             buf[k++] = cap[i].e[j];
-    bv_hash sep = bv_poseidon_hash_pad(NULL, 0);
     for (int j = 0; j < 4; j++)
         buf[k++] = sep.e[j];
-    buf[k++] = degree_bits;
-    return bv_poseidon_hash_no_pad(buf, k);
+    buf[k++] = cd->degree_bits;
+    *out = bv_poseidon_hash_no_pad(buf, k);
+    return BV_OK;
 }
 
 const bv_verifier_data *bv_circuit_data_verifier(const bv_circuit_data *d)

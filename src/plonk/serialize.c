@@ -273,17 +273,9 @@ bv_err bv_proof_file_digest(const uint8_t *in, size_t len, bv_hash *digest, bv_s
 
 enum { CFG_CUSTOM = 0, CFG_STANDARD = 1, CFG_TEST = 2 };
 
-bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_data *cd,
-                                 uint8_t **out, size_t *len, bv_status *st)
+bv_err bv_common_data_encode(const bv_common_data *cd, uint8_t **out, size_t *len, bv_status *st)
 {
     wbuf w = {0};
-    w_bytes(&w, BV_CIRCUIT_MAGIC, 8);
-    w_u32(&w, BV_FORMAT_VERSION);
-    /* verifier data */
-    w_u32(&w, vd->cap_height);
-    for (size_t i = 0; i < ((size_t)1 << vd->cap_height); i++)
-        w_hash(&w, &vd->cap[i]);
-    w_hash(&w, &vd->circuit_digest);
     /* config */
     const bv_plonk_config *c = &cd->config;
     uint32_t tag = CFG_CUSTOM;
@@ -339,6 +331,29 @@ bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_dat
     w_u32(&w, c->num_routed_wires);
     for (uint32_t i = 0; i < c->num_routed_wires; i++)
         w_u64(&w, cd->k_is[i]);
+    return finish_writer(&w, out, len, st);
+}
+
+bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_data *cd,
+                                 uint8_t **out, size_t *len, bv_status *st)
+{
+    wbuf w = {0};
+    w_bytes(&w, BV_CIRCUIT_MAGIC, 8);
+    w_u32(&w, BV_FORMAT_VERSION);
+    /* verifier data */
+    w_u32(&w, vd->cap_height);
+    for (size_t i = 0; i < ((size_t)1 << vd->cap_height); i++)
+        w_hash(&w, &vd->cap[i]);
+    w_hash(&w, &vd->circuit_digest);
+    uint8_t *enc = NULL;
+    size_t elen = 0;
+    bv_err e = bv_common_data_encode(cd, &enc, &elen, st);
+    if (e != BV_OK) {
+        free(w.buf);
+        return e;
+    }
+    w_bytes(&w, enc, elen);
+    free(enc);
     return finish_writer(&w, out, len, st);
 }
 
@@ -487,10 +502,16 @@ bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, bv_verifier_da
                         vd->cap_height, c->fri.cap_height);
         goto fail;
     }
-    bv_hash dg = bv_plonk_circuit_digest(vd->cap, vd->cap_height, cd->degree_bits);
+    bv_hash dg;
+    e = bv_plonk_circuit_digest(vd->cap, vd->cap_height, cd, &dg, st);
+    if (e != BV_OK) {
+        r.err = e;
+        goto fail;
+    }
     if (!bv_hash_eq(dg, vd->circuit_digest)) {
-        r.err = bv_fail(st, BV_ERR_FORMAT,
-                        "circuit file: circuit digest does not match the constants/sigmas cap");
+        r.err = bv_fail(
+            st, BV_ERR_FORMAT,
+            "circuit file: circuit digest does not match the constants/sigmas cap and common data");
         goto fail;
     }
     return BV_OK;

@@ -210,8 +210,16 @@ static void test_digest_deterministic(void)
                            *v3 = bv_circuit_data_verifier(d3);
     CU_ASSERT(bv_hash_eq(v1->circuit_digest, v2->circuit_digest));
     CU_ASSERT(!bv_hash_eq(v1->circuit_digest, v3->circuit_digest));
-    CU_ASSERT(bv_hash_eq(v1->circuit_digest,
-                         bv_plonk_circuit_digest(v1->cap, v1->cap_height, d1->cd.degree_bits)));
+    bv_hash dg;
+    CU_ASSERT_EQUAL(bv_plonk_circuit_digest(v1->cap, v1->cap_height, &d1->cd, &dg, &st), BV_OK);
+    CU_ASSERT(bv_hash_eq(v1->circuit_digest, dg));
+    /* the digest binds the common data, not only the cap */
+    bv_common_data other;
+    CU_ASSERT_EQUAL_FATAL(bv_common_data_copy(&other, &d1->cd, &st), BV_OK);
+    other.num_public_inputs++;
+    CU_ASSERT_EQUAL(bv_plonk_circuit_digest(v1->cap, v1->cap_height, &other, &dg, &st), BV_OK);
+    CU_ASSERT(!bv_hash_eq(v1->circuit_digest, dg));
+    bv_common_data_release(&other);
     bv_circuit_data_free(d1);
     bv_circuit_data_free(d2);
     bv_circuit_data_free(d3);

@@ -68,6 +68,37 @@ BV_AVX512 static inline void mds8(__m512i s[W])
         s[r] = out[r];
 }
 
+/* Lazy dot product: sum of up to 16 full products a*b accumulated as
+ * lo (+ carry count) and the two 32-bit halves of hi, reduced once:
+ * value = lo + 2^64 (carries + sum hi_lo32) + 2^96 sum hi_hi32, and
+ * 2^96 = -1 (mod p). Each partial sum stays below 2^64. */
+typedef struct {
+    __m512i lo, c, hl, hh;
+} acc8;
+
+BV_AVX512 static inline void acc8_init(acc8 *a)
+{
+    a->lo = a->c = a->hl = a->hh = _mm512_setzero_si512();
+}
+
+BV_AVX512 static inline void acc8_mul_add(acc8 *a, __m512i x, __m512i y)
+{
+    __m512i lo, hi;
+    gl8_mul_wide(x, y, &lo, &hi);
+    a->lo = _mm512_add_epi64(a->lo, lo);
+    __mmask8 carry = _mm512_cmplt_epu64_mask(a->lo, lo);
+    a->c = _mm512_mask_add_epi64(a->c, carry, a->c, bc(1));
+    a->hl = _mm512_add_epi64(a->hl, _mm512_and_si512(hi, gl8_eps()));
+    a->hh = _mm512_add_epi64(a->hh, _mm512_srli_epi64(hi, 32));
+}
+
+BV_AVX512 static inline __m512i acc8_reduce(const acc8 *a)
+{
+    /* lo + 2^64 (c + hl) is a 128-bit value with a small high word */
+    __m512i r = gl8_reduce128(a->lo, _mm512_add_epi64(a->c, a->hl));
+    return gl8_sub(r, a->hh); /* hh < 16 * 2^32 < p is canonical */
+}
+
 BV_AVX512 static inline void full_round8(__m512i s[W], const gl_t *rc)
 {
     for (int i = 0; i < W; i++)
@@ -91,10 +122,11 @@ BV_AVX512 static void permute8(gl_t *states)
     {
         __m512i t[W - 1];
         for (int c = 0; c < W - 1; c++) {
-            __m512i acc = _mm512_setzero_si512();
+            acc8 acc;
+            acc8_init(&acc);
             for (int r = 0; r < W - 1; r++)
-                acc = gl8_add(acc, gl8_mul(s[r + 1], bc(bv_poseidon_fast_initial[r][c])));
-            t[c] = acc;
+                acc8_mul_add(&acc, s[r + 1], bc(bv_poseidon_fast_initial[r][c]));
+            t[c] = acc8_reduce(&acc);
         }
         for (int c = 0; c < W - 1; c++)
             s[c + 1] = t[c];
@@ -103,12 +135,14 @@ BV_AVX512 static void permute8(gl_t *states)
         __m512i s0 = gl8_add(sbox8(s[0]), bc(bv_poseidon_fast_rc[k]));
         const gl_t *wh = bv_poseidon_fast_w_hats[k];
         const gl_t *vs = bv_poseidon_fast_vs[k];
-        __m512i d = gl8_mul(s0, bc(circ[0] + BV_POSEIDON_MDS_DIAG0));
+        acc8 d;
+        acc8_init(&d);
+        acc8_mul_add(&d, s0, bc(circ[0] + BV_POSEIDON_MDS_DIAG0));
         for (int i = 1; i < W; i++) {
-            d = gl8_add(d, gl8_mul(s[i], bc(wh[i - 1])));
+            acc8_mul_add(&d, s[i], bc(wh[i - 1]));
             s[i] = gl8_add(s[i], gl8_mul(s0, bc(vs[i - 1])));
         }
-        s[0] = d;
+        s[0] = acc8_reduce(&d);
     }
 
     for (int r = BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS; r < BV_POSEIDON_ROUNDS;

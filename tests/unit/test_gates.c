@@ -17,6 +17,7 @@
  * parameters/ids/registry/validation.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cu_main.h"
@@ -1111,6 +1112,110 @@ static void test_deps_and_generator_counts(void)
     CU_ASSERT_EQUAL(failures, 0);
 }
 
+/* Gates that pass bv_gate_check() are safe to evaluate: random parameters
+ * and data (as a corrupted circuit file could hold) are either rejected or
+ * evaluate within buffers of exactly the announced sizes (ASan checks the
+ * bounds in the Asan build). */
+static void test_random_parameters_are_safe(void)
+{
+    int accepted = 0, rejected = 0;
+    for (size_t k = 0; bv_gate_ops_by_kind("Noop") && k < 14; k++) {
+        static const char *kinds[14] = {"Noop",
+                                        "Constant",
+                                        "PublicInput",
+                                        "Arithmetic",
+                                        "ArithmeticExtension",
+                                        "MulExtension",
+                                        "BaseSum",
+                                        "Poseidon",
+                                        "PoseidonMds",
+                                        "RandomAccess",
+                                        "CosetInterpolation",
+                                        "Reducing",
+                                        "ReducingExtension",
+                                        "Exponentiation"};
+        const bv_gate_ops *ops = bv_gate_ops_by_kind(kinds[k]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ops);
+        for (int trial = 0; trial < 300; trial++) {
+            bv_gate g = {.ops = ops};
+            for (int i = 0; i < BV_GATE_MAX_PARAMS; i++) {
+                uint64_t r = rnd();
+                /* mostly small values, sometimes huge ones */
+                g.params[i] = (r & 7) == 0 ? (uint32_t)(r >> 32) : (uint32_t)((r >> 8) % 24);
+                if (trial % 3 == 0 && i > 0)
+                    g.params[i] = 0;
+            }
+            gl_t *data = NULL;
+            if (trial % 4 == 0) {
+                g.ndata = (uint32_t)(rnd() % 40);
+                data = calloc(g.ndata ? g.ndata : 1, sizeof(gl_t));
+                for (uint32_t i = 0; i < g.ndata; i++)
+                    data[i] = rnd_gl();
+                g.data = data;
+            } else if (trial % 4 == 1 && is_kind(&g, "CosetInterpolation")) {
+                /* correct weights for the parameters, so deep checks run */
+                bv_gate ok = bv_gate_coset_interpolation(g.params[0], g.params[1]);
+                if (ok.ops) {
+                    g.ndata = ok.ndata;
+                    data = ok.data;
+                    g.data = data;
+                }
+            }
+            bv_status st;
+            if (bv_gate_check(&g, BV_STD_NUM_WIRES, BV_STD_NUM_ROUTED, BV_STD_NUM_CONSTANTS, &st) !=
+                BV_OK) {
+                CU_ASSERT(st.msg[0] != 0);
+                rejected++;
+                free(data);
+                continue;
+            }
+            accepted++;
+            uint32_t nw = g.ops->num_wires(&g), nc = g.ops->num_constants(&g);
+            uint32_t ncons = g.ops->num_constraints(&g);
+            CU_ASSERT(nw <= BV_STD_NUM_WIRES && nc <= BV_STD_NUM_CONSTANTS);
+            CU_ASSERT(g.ops->degree(&g) <= 256);
+            gl_t *w = malloc(sizeof(gl_t) * (nw ? nw : 1));
+            gl_t *cs = malloc(sizeof(gl_t) * (nc ? nc : 1));
+            gl_t *o = malloc(sizeof(gl_t) * (ncons ? ncons : 1));
+            gl_ext *wk2 = malloc(sizeof(gl_ext) * (nw ? nw : 1));
+            gl_ext *ck2 = malloc(sizeof(gl_ext) * (nc ? nc : 1));
+            gl_ext *ok2 = malloc(sizeof(gl_ext) * (ncons ? ncons : 1));
+            for (uint32_t i = 0; i < nw; i++) {
+                w[i] = rnd_gl();
+                wk2[i] = rnd_ext();
+            }
+            for (uint32_t i = 0; i < nc; i++) {
+                cs[i] = rnd_gl();
+                ck2[i] = rnd_ext();
+            }
+            bv_hash pi = {{1, 2, 3, 4}};
+            eval_base(&g, w, cs, pi, o);
+            eval_ext(&g, wk2, ck2, pi, ok2);
+            char id[128];
+            g.ops->id(&g, id, sizeof id);
+            CU_ASSERT(strlen(id) > 0);
+            for (uint32_t op = 0; op < g.ops->num_generators(&g); op++) {
+                size_t nd = g.ops->gen_deps(&g, ROW, op, NULL, 0);
+                CU_ASSERT(nd <= nw);
+            }
+            for (uint32_t i = 0; i < g.ops->num_extra_constant_wires(&g); i++) {
+                uint32_t ci, wire;
+                g.ops->extra_constant_wire(&g, i, &ci, &wire);
+                CU_ASSERT(ci < nc && wire < bv_gate_num_routed_wires(&g));
+            }
+            free(w);
+            free(cs);
+            free(o);
+            free(wk2);
+            free(ck2);
+            free(ok2);
+            free(data);
+        }
+    }
+    CU_ASSERT(accepted > 100);
+    CU_ASSERT(rejected > 100);
+}
+
 static void register_suites(void)
 {
     bv_cu_add_suite("gates");
@@ -1137,6 +1242,7 @@ static void register_suites(void)
     bv_cu_add_test("standard shapes, ids and order", test_standard_shapes);
     bv_cu_add_test("parameters for a config", test_config_parameters);
     bv_cu_add_test("validation of gate parameters and data", test_validation);
+    bv_cu_add_test("random parameters are rejected or safe", test_random_parameters_are_safe);
 }
 
 BV_CU_MAIN(register_suites)

@@ -25,12 +25,17 @@ static bv_err check_shape(size_t n_polys, unsigned log_n, unsigned rate_bits, un
     return BV_OK;
 }
 
-/* LDE of every polynomial (columns), transposed into pb->lde. */
+/* LDE of every polynomial, transposed into pb->lde. Polynomials are done in
+ * groups (columns of one group at a time) so the transient column buffer
+ * stays at GROUP LDEs instead of doubling the batch's memory. */
+#define GROUP 16
+
 static bv_err build_lde(bv_polybatch *pb, bv_status *st)
 {
     size_t n = (size_t)1 << pb->log_n, big = bv_polybatch_lde_size(pb), np = pb->n_polys;
     unsigned lde_bits = pb->log_n + pb->rate_bits;
-    gl_t *cols = malloc(np * big * sizeof *cols);
+    size_t g = np < GROUP ? np : GROUP;
+    gl_t *cols = malloc(g * big * sizeof *cols);
     pb->lde = malloc(np * big * sizeof *pb->lde);
     if (!cols || !pb->lde) {
         free(cols);
@@ -38,33 +43,34 @@ static bv_err build_lde(bv_polybatch *pb, bv_status *st)
                        "out of memory for the LDE of %zu polynomials of 2^%u rows", np, lde_bits);
     }
     int err = 0;
-    if (np >= (size_t)omp_get_max_threads()) {
-        /* one polynomial per thread; the transforms then run single-threaded */
+    for (size_t p0 = 0; p0 < np && !err; p0 += g) {
+        size_t cnt = np - p0 < g ? np - p0 : g;
+        if (cnt >= (size_t)omp_get_max_threads() && cnt > 1) {
+            /* one polynomial per thread; the transforms then run single-threaded */
 #pragma omp parallel for schedule(dynamic, 1) reduction(| : err)
-        for (size_t p = 0; p < np; p++)
-            err |= bv_lde_rev(cols + p * big, pb->coeffs + p * n, pb->log_n, pb->rate_bits, NULL) !=
-                   BV_OK;
-    } else {
-        for (size_t p = 0; p < np; p++)
-            err |= bv_lde_rev(cols + p * big, pb->coeffs + p * n, pb->log_n, pb->rate_bits, NULL) !=
-                   BV_OK;
-    }
-    if (err) {
-        free(cols);
-        return bv_fail(st, BV_ERR_NOMEM, "LDE of a polynomial batch failed (out of memory)");
-    }
-    /* transpose in tiles of 64 rows */
-    const size_t TR = 64;
-#pragma omp parallel for schedule(static)
-    for (size_t r0 = 0; r0 < big; r0 += TR) {
-        size_t r1 = r0 + TR < big ? r0 + TR : big;
-        for (size_t p = 0; p < np; p++) {
-            const gl_t *col = cols + p * big;
-            for (size_t r = r0; r < r1; r++)
-                pb->lde[r * np + p] = col[r];
+            for (size_t k = 0; k < cnt; k++)
+                err |= bv_lde_rev(cols + k * big, pb->coeffs + (p0 + k) * n, pb->log_n,
+                                  pb->rate_bits, NULL) != BV_OK;
+        } else {
+            for (size_t k = 0; k < cnt; k++)
+                err |= bv_lde_rev(cols + k * big, pb->coeffs + (p0 + k) * n, pb->log_n,
+                                  pb->rate_bits, NULL) != BV_OK;
+        }
+        /* scatter the group's columns into the rows, 64 rows at a time */
+        const size_t TR = 64;
+#pragma omp parallel for schedule(static) if (big >= 4096)
+        for (size_t r0 = 0; r0 < big; r0 += TR) {
+            size_t r1 = r0 + TR < big ? r0 + TR : big;
+            for (size_t r = r0; r < r1; r++) {
+                gl_t *row = pb->lde + r * np + p0;
+                for (size_t k = 0; k < cnt; k++)
+                    row[k] = cols[k * big + r];
+            }
         }
     }
     free(cols);
+    if (err)
+        return bv_fail(st, BV_ERR_NOMEM, "LDE of a polynomial batch failed (out of memory)");
     return BV_OK;
 }
 

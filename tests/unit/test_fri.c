@@ -96,6 +96,30 @@ static void test_polybatch_layout(void)
     CU_ASSERT_EQUAL(bv_polybatch_from_coeffs(&pb, one, 1, 1, 1, 3, &st), BV_ERR_ARG);
 }
 
+/* batches larger than the internal LDE group size (16), 1 and 2 threads */
+static void test_polybatch_groups(void)
+{
+    unsigned log_n = 6, rate = 3;
+    size_t n = 64, np = 37, big = n << rate;
+    gl_t *c = rnd_coeffs(np * n);
+    bv_polybatch a, b;
+    omp_set_num_threads(1);
+    CU_ASSERT_EQUAL_FATAL(bv_polybatch_from_coeffs(&a, c, np, log_n, rate, 4, NULL), BV_OK);
+    omp_set_num_threads(2);
+    CU_ASSERT_EQUAL_FATAL(bv_polybatch_from_coeffs(&b, c, np, log_n, rate, 4, NULL), BV_OK);
+    CU_ASSERT_EQUAL(memcmp(a.lde, b.lde, np * big * sizeof(gl_t)), 0);
+    CU_ASSERT_EQUAL(memcmp(bv_polybatch_cap(&a), bv_polybatch_cap(&b), 16 * sizeof(bv_hash)), 0);
+    gl_t w = gl_root_of_unity(log_n + rate);
+    for (int t = 0; t < 50; t++) {
+        size_t r = rnd() % big, p = rnd() % np;
+        gl_t x = gl_mul(GL_MULTIPLICATIVE_GENERATOR, gl_pow(w, bv_rev_bits(r, log_n + rate)));
+        CU_ASSERT_EQUAL(bv_polybatch_leaf(&a, r)[p], horner(c + p * n, n, x));
+    }
+    bv_polybatch_free(&a);
+    bv_polybatch_free(&b);
+    free(c);
+}
+
 /* -------------------------------------------------------------- params */
 
 static void test_params(void)
@@ -490,6 +514,7 @@ static void register_suites(void)
 {
     bv_cu_add_suite("polybatch");
     bv_cu_add_test("LDE rows, cap, evaluation, from values", test_polybatch_layout);
+    bv_cu_add_test("37 polynomials (LDE groups), 1 vs 2 threads", test_polybatch_groups);
     bv_cu_add_suite("fri");
     bv_cu_add_test("params, arities, security, transcript prelude", test_params);
     bv_cu_add_test("prove/verify at degrees 2^1..2^12 and other arities", test_prove_verify_sizes);

@@ -420,6 +420,15 @@ bv_target bv_gadget_le_sum(bv_circuit *c, const bv_target *bits, size_t n)
         bv_builder_fail(c, BV_ERR_ARG, "le_sum: %zu bits (at most 64)", n);
         return bv_circuit_zero(c);
     }
+    int all_const = 1;
+    gl_t v = 0;
+    for (size_t i = n; i-- > 0 && all_const;) {
+        gl_t b;
+        all_const = is_const(c, bits[i], &b) && b <= 1;
+        v = gl_add(gl_double(v), b);
+    }
+    if (all_const)
+        return bv_circuit_constant(c, v);
     if (n > L) {
         bv_target lo = bv_gadget_le_sum(c, bits, L);
         bv_target hi = bv_gadget_le_sum(c, bits + L, n - L);
@@ -499,6 +508,15 @@ bv_target bv_gadget_random_access(bv_circuit *c, bv_target index, const bv_targe
     if (n == 1) {
         bv_gadget_assert_zero(c, index);
         return list[0];
+    }
+    gl_t iv;
+    if (is_const(c, index, &iv)) {
+        if (iv >= n) {
+            bv_builder_fail(c, BV_ERR_ARG, "random_access: constant index %llu, list of %zu",
+                            (unsigned long long)iv, n);
+            return bv_circuit_zero(c);
+        }
+        return list[iv];
     }
     const bv_plonk_config *cfg = bv_circuit_config(c);
     bv_gate g = bv_gate_random_access_for_config((uint32_t)bits, cfg->num_wires,

@@ -218,6 +218,11 @@ static void test_packing_and_folding(void)
     CU_ASSERT_TRUE(bv_target_eq(bv_gadget_mul(c, x, bv_gadget_one(c)), x));
     CU_ASSERT_TRUE(bv_target_eq(bv_gadget_add(c, x, bv_gadget_zero(c)), x));
     CU_ASSERT_TRUE(bv_target_eq(bv_gadget_mul_const(c, 1, x), x));
+    bv_target cbits[3] = {bv_gadget_one(c), bv_gadget_zero(c), bv_gadget_one(c)};
+    CU_ASSERT_TRUE(bv_circuit_target_as_constant(c, bv_gadget_le_sum(c, cbits, 3), &kv));
+    CU_ASSERT_EQUAL(kv, 5);
+    bv_target l4[4] = {x, k, x, bv_gadget_one(c)};
+    CU_ASSERT_TRUE(bv_target_eq(bv_gadget_random_access(c, bv_gadget_constant(c, 1), l4, 4), k));
     CU_ASSERT_EQUAL(bv_circuit_num_rows(c), 0);
     /* 20 additions share one ArithmeticGate row, the 21st opens another;
      * products (other constants) get their own row */

@@ -67,7 +67,6 @@ FORK=$(jget "$WORK/info.json" fork)
 SROOT=$(jget "$WORK/info.json" state_root)
 BROOT=$(jget "$WORK/info.json" block_root)
 WC=$(sed 's/#.*//' "$WORK/wc.txt" | tr -s ' \t\r\n,' ',' | sed 's/^,//; s/,$//')
-WC1=${WC%%,*}
 note "state: slot $SLOT, $FORK, root $SROOT"
 
 serve good "$WORK/rec"

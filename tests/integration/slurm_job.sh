@@ -63,7 +63,8 @@ same_json() {  # same_json A B: equal as JSON values
 
 # submit NAME [VAR=value...]: run jobs/default.env through sbatch --wait; sets rc.
 submit() {
-  local name=$1 t=$(date +%s)
+  local name=$1 t
+  t=$(date +%s)
   shift
   env "$@" BV_OUTPUT="$WORK/$name.json" BV_LOG="$WORK/$name.out" \
     bash "$SRC/slurm/submit.sh" "$SRC/jobs/default.env" --wait --quiet

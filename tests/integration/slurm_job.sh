@@ -92,7 +92,7 @@ J=$(env BV_ROOT="$SRC" BV_BIN="$BIN" BV_CHECKPOINT="$WORK/rq.h5" BV_OUTPUT="$WOR
 J=${J%%;*}
 for _ in $(seq 300); do [ -s "$WORK/rq.h5" ] && break; sleep 0.1; done
 scontrol requeue "$J" || fail "scontrol requeue $J failed"
-for _ in $(seq 120); do
+for _ in $(seq 360); do
   state=$(scontrol show job "$J" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
   restarts=$(scontrol show job "$J" 2>/dev/null | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p')
   [ "$restarts" = 1 ] && [ "$state" = COMPLETED ] && break

@@ -29,8 +29,12 @@ static void bsum_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *o
     uint32_t n = NLIMBS(g), base = BASE(g);
     /* Horner from the most significant limb */
     gl_t acc = 0;
-    for (uint32_t i = n; i-- > 0;)
-        acc = gl_add(gl_mul(acc, base), w[1 + i]);
+    if (base == 2)
+        for (uint32_t i = n; i-- > 0;)
+            acc = gl_add(gl_double(acc), w[1 + i]);
+    else
+        for (uint32_t i = n; i-- > 0;)
+            acc = gl_add(gl_mul(acc, base), w[1 + i]);
     out[0] = gl_sub(acc, w[0]);
     for (uint32_t i = 0; i < n; i++) {
         gl_t limb = w[1 + i], prod = limb;
@@ -122,7 +126,8 @@ bv_gate bv_gate_base_sum(uint32_t num_limbs, uint32_t base)
 uint32_t bv_base_sum_max_limbs(uint32_t num_routed, uint32_t base)
 {
     /* floor(log_base(p - 1)): the largest n with base^n <= p - 1, so every
-     * limb combination is below p and the decomposition is unique */
+     * limb combination (at most base^n - 1) is below p and the decomposition
+     * is unique */
     uint32_t n = 0;
     unsigned __int128 pw = 1;
     while (pw * base <= (unsigned __int128)(GL_P - 1)) {

@@ -238,7 +238,8 @@ bv_hash_target bv_gadget_challenger_get_hash(bv_circuit *c, bv_circuit_challenge
 
 /* Value at `point` of the polynomial taking values[i] at shift*root(s)^i,
  * i < 2^s: one CosetInterpolationGate row (degree from the config's quotient
- * degree factor). */
+ * degree factor). The shift must be non-zero: with shift = 0 the gate cannot
+ * pin the interpolation point (FRI coset shifts are never zero). */
 bv_ext_target bv_gadget_interpolate_coset(bv_circuit *c, uint32_t subgroup_bits, bv_target shift,
                                           const bv_ext_target *values, bv_ext_target point);
 

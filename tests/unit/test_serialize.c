@@ -1,0 +1,205 @@
+/* test_serialize.c - proof and circuit files: round trips, and that every
+ * corruption (random byte flips, truncation at every length, extension,
+ * garbage) is rejected with an error, never accepted and never a crash. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "balverify/demo_circuit.h"
+#include "balverify/prover.h"
+#include "balverify/serialize.h"
+#include "balverify/verifier.h"
+#include "cu_main.h"
+#include "plonk_test_util.h"
+
+static bv_demo demo;
+static uint8_t *proof_bytes, *circuit_bytes;
+static size_t proof_len, circuit_len;
+
+static int setup(void)
+{
+    bv_plonk_config cfg = bv_plonk_config_test();
+    bv_status st;
+    if (bv_demo_build(&cfg, 7, &demo, &st) != BV_OK) {
+        fprintf(stderr, "setup: %s\n", st.msg);
+        return 1;
+    }
+    bv_witness *w;
+    if (bv_demo_witness(&demo, 42, 1, &w, &st) != BV_OK)
+        return 1;
+    bv_proof p;
+    if (bv_prove(demo.data, w, &p, NULL, &st) != BV_OK) {
+        fprintf(stderr, "setup: %s\n", st.msg);
+        return 1;
+    }
+    bv_witness_free(w);
+    const bv_verifier_data *vd = bv_circuit_data_verifier(demo.data);
+    if (bv_proof_serialize(&p, &vd->circuit_digest, &proof_bytes, &proof_len, &st) != BV_OK)
+        return 1;
+    if (bv_circuit_file_serialize(vd, bv_circuit_data_common(demo.data), &circuit_bytes,
+                                  &circuit_len, &st) != BV_OK)
+        return 1;
+    bv_proof_free(&p);
+    return 0;
+}
+
+static int teardown(void)
+{
+    free(proof_bytes);
+    free(circuit_bytes);
+    bv_demo_free(&demo);
+    return 0;
+}
+
+/* Load circuit + proof bytes and verify: BV_OK only for a valid pair. */
+static bv_err load_and_verify(const uint8_t *cb, size_t cl, const uint8_t *pb, size_t pl,
+                              bv_status *st)
+{
+    bv_verifier_data vd;
+    bv_common_data cd;
+    bv_err e = bv_circuit_file_deserialize(cb, cl, &vd, &cd, st);
+    if (e != BV_OK)
+        return e;
+    bv_hash dg;
+    e = bv_proof_file_digest(pb, pl, &dg, st);
+    if (e == BV_OK && !bv_hash_eq(dg, vd.circuit_digest))
+        e = bv_fail(st, BV_ERR_VERIFY, "wrong circuit digest");
+    bv_proof p;
+    if (e == BV_OK) {
+        e = bv_proof_deserialize(&cd, pb, pl, &p, NULL, st);
+        if (e == BV_OK) {
+            e = bv_verify(&vd, &cd, &p, st);
+            bv_proof_free(&p);
+        }
+    }
+    bv_common_data_release(&cd);
+    return e;
+}
+
+static void test_round_trip(void)
+{
+    bv_status st;
+    CU_ASSERT_EQUAL(load_and_verify(circuit_bytes, circuit_len, proof_bytes, proof_len, &st),
+                    BV_OK);
+    /* re-serialising what was read gives the same bytes */
+    bv_verifier_data vd;
+    bv_common_data cd;
+    CU_ASSERT_EQUAL_FATAL(bv_circuit_file_deserialize(circuit_bytes, circuit_len, &vd, &cd, &st),
+                          BV_OK);
+    uint8_t *again;
+    size_t alen;
+    CU_ASSERT_EQUAL(bv_circuit_file_serialize(&vd, &cd, &again, &alen, &st), BV_OK);
+    CU_ASSERT_EQUAL(alen, circuit_len);
+    CU_ASSERT(memcmp(again, circuit_bytes, alen) == 0);
+    free(again);
+    bv_proof p;
+    bv_hash dg;
+    CU_ASSERT_EQUAL_FATAL(bv_proof_deserialize(&cd, proof_bytes, proof_len, &p, &dg, &st), BV_OK);
+    CU_ASSERT(bv_hash_eq(dg, vd.circuit_digest));
+    CU_ASSERT_EQUAL(p.public_inputs[0], 42);
+    CU_ASSERT_EQUAL(bv_proof_serialize(&p, &dg, &again, &alen, &st), BV_OK);
+    CU_ASSERT_EQUAL(alen, proof_len);
+    CU_ASSERT(memcmp(again, proof_bytes, alen) == 0);
+    free(again);
+    bv_proof_free(&p);
+    bv_common_data_release(&cd);
+}
+
+static void test_proof_byte_flips(void)
+{
+    uint8_t *buf = malloc(proof_len);
+    uint64_t seed = 2024;
+    int accepted = 0, trials = 400;
+    bv_status st;
+    for (int t = 0; t < trials; t++) {
+        memcpy(buf, proof_bytes, proof_len);
+        size_t pos = (size_t)(tu_rand(&seed) % proof_len);
+        uint8_t x = (uint8_t)(1 + tu_rand(&seed) % 255);
+        buf[pos] ^= x;
+        if (load_and_verify(circuit_bytes, circuit_len, buf, proof_len, &st) == BV_OK) {
+            accepted++;
+            fprintf(stderr, "flip at %zu accepted\n", pos);
+        }
+    }
+    CU_ASSERT_EQUAL(accepted, 0);
+    free(buf);
+}
+
+static void test_proof_truncated_extended_garbage(void)
+{
+    bv_status st;
+    /* every truncation in the header and tail, and a stride in between */
+    for (size_t l = 0; l < proof_len; l += (l < 2048 || l + 2048 > proof_len) ? 1 : 61) {
+        bv_err e = load_and_verify(circuit_bytes, circuit_len, proof_bytes, l, &st);
+        CU_ASSERT_NOT_EQUAL(e, BV_OK);
+        if (e == BV_OK)
+            break;
+    }
+    CU_ASSERT_EQUAL(load_and_verify(circuit_bytes, circuit_len, proof_bytes, 100, &st),
+                    BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "truncated"));
+    uint8_t *ext = malloc(proof_len + 8);
+    memcpy(ext, proof_bytes, proof_len);
+    memset(ext + proof_len, 0, 8);
+    CU_ASSERT_EQUAL(load_and_verify(circuit_bytes, circuit_len, ext, proof_len + 1, &st),
+                    BV_ERR_FORMAT);
+    CU_ASSERT_EQUAL(load_and_verify(circuit_bytes, circuit_len, ext, proof_len + 8, &st),
+                    BV_ERR_FORMAT);
+    free(ext);
+    uint8_t *g = malloc(proof_len);
+    uint64_t seed = 9;
+    for (size_t i = 0; i < proof_len; i++)
+        g[i] = (uint8_t)tu_rand(&seed);
+    CU_ASSERT_EQUAL(load_and_verify(circuit_bytes, circuit_len, g, proof_len, &st), BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "magic"));
+    memcpy(g, proof_bytes, 44); /* right header, garbage body */
+    CU_ASSERT_NOT_EQUAL(load_and_verify(circuit_bytes, circuit_len, g, proof_len, &st), BV_OK);
+    free(g);
+    /* version */
+    uint8_t *v = malloc(proof_len);
+    memcpy(v, proof_bytes, proof_len);
+    v[8] = 2;
+    CU_ASSERT_EQUAL(load_and_verify(circuit_bytes, circuit_len, v, proof_len, &st),
+                    BV_ERR_UNSUPPORTED);
+    free(v);
+}
+
+static void test_circuit_file_corruption(void)
+{
+    bv_status st;
+    uint8_t *buf = malloc(circuit_len + 16);
+    for (size_t l = 0; l < circuit_len; l++) {
+        bv_err e = load_and_verify(circuit_bytes, l, proof_bytes, proof_len, &st);
+        CU_ASSERT_NOT_EQUAL(e, BV_OK);
+        if (e == BV_OK)
+            break;
+    }
+    memcpy(buf, circuit_bytes, circuit_len);
+    memset(buf + circuit_len, 0, 16);
+    CU_ASSERT_EQUAL(load_and_verify(buf, circuit_len + 4, proof_bytes, proof_len, &st),
+                    BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "trailing"));
+    /* every single-byte change of the circuit file is rejected */
+    int accepted = 0;
+    uint64_t seed = 3;
+    for (size_t pos = 0; pos < circuit_len; pos++) {
+        memcpy(buf, circuit_bytes, circuit_len);
+        buf[pos] ^= (uint8_t)(1 + tu_rand(&seed) % 255);
+        if (load_and_verify(buf, circuit_len, proof_bytes, proof_len, &st) == BV_OK) {
+            accepted++;
+            fprintf(stderr, "circuit byte %zu change accepted\n", pos);
+        }
+    }
+    CU_ASSERT_EQUAL(accepted, 0);
+    free(buf);
+}
+
+static void register_suites(void)
+{
+    CU_pSuite s = CU_add_suite("proof and circuit files", setup, teardown);
+    CU_add_test(s, "round trip", test_round_trip);
+    CU_add_test(s, "400 random byte flips of a proof are rejected", test_proof_byte_flips);
+    CU_add_test(s, "truncated, extended, garbage proofs", test_proof_truncated_extended_garbage);
+    CU_add_test(s, "truncated, extended, flipped circuit files", test_circuit_file_corruption);
+}
+
+BV_CU_MAIN(register_suites)

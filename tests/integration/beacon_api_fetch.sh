@@ -95,6 +95,20 @@ note "head, finalized, slot and state-root ids: byte-identical state, header, fo
 grep -q "GET /eth/v2/debug/beacon/states/$SLOT accept=application/octet-stream -> 200" "$WORK/good.log" ||
   fail "state was not requested by the header's slot"
 
+# A slot without a block: no header from the node, the input goes without
+# header.json and balverify derives the header from the state.
+python3 "$RECORD" --state "$WORK/orig.ssz" --info "$WORK/info.json" --out "$WORK/rec-empty" \
+  --no-slot-header >/dev/null || fail "making empty-slot recordings failed"
+serve empty "$WORK/rec-empty"
+"$FETCH" --beacon-node "http://127.0.0.1:$PORT" --state-id "$SLOT" --out "$WORK/out-empty" \
+  >/dev/null 2>"$WORK/empty.err" || { cat "$WORK/empty.err"; fail "fetch of a slot without a header failed"; }
+grep -q "note: slot $SLOT has no block" "$WORK/empty.err" || fail "empty slot: no note"
+[ ! -e "$WORK/out-empty/header.json" ] || fail "empty slot: a header.json was written"
+cmp -s "$WORK/out-empty/state.ssz" "$WORK/orig.ssz" || fail "empty slot: state differs"
+[ "$(jget "$WORK/out-empty/source.json" header_from_node)" = False ] || fail "empty slot: source.json header_from_node"
+[ "$(jget "$WORK/out-empty/source.json" block_root)" = "$BROOT" ] || fail "empty slot: derived block root"
+note "slot without a block: state fetched, header derived from the state"
+
 # ---- balverify on the fetched input == on the original file -----------------
 source "$SRC/scripts/env.sh"
 IN=$WORK/out-head

@@ -21,7 +21,8 @@ this script only lays the bytes out in the Beacon API's formats:
   validators.json  POST /eth/v1/beacon/states/{...}/validators (the first N
                    validators with their Beacon-API status at the state's epoch)
 
---tamper makes an inconsistent node for negative tests: a header whose
+--no-slot-header leaves out the header by slot number (a node answers 404
+there for a slot without a block). --tamper makes an inconsistent node for negative tests: a header whose
 state_root is wrong (with a block root that matches it), a header whose block
 root does not match its message, or a genesis from another chain.
 Python 3 standard library only.
@@ -83,6 +84,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--validators", type=int, default=64)
     ap.add_argument("--tamper", choices=["state-root", "header-root", "genesis"])
+    ap.add_argument("--no-slot-header", action="store_true",
+                    help="answer 404 for the header by slot number, as for an empty slot")
     a = ap.parse_args()
 
     with open(a.state, "rb") as f:
@@ -166,7 +169,8 @@ def main():
     dump("validators.json", {"execution_optimistic": False, "finalized": True, "data": vals})
 
     state_ids = ["head", "finalized", str(slot), hx(state_root)]
-    block_ids = ["head", "finalized", str(h_slot), hx(root)]
+    block_ids = [b for b in ("head", "finalized", str(h_slot), hx(root))
+                 if not (a.no_slot_header and b == str(h_slot))]
     routes = [
         {"method": "GET", "paths": ["/eth/v1/beacon/genesis"], "file": "genesis.json",
          "headers": {"Content-Type": "application/json"}},

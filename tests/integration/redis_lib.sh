@@ -28,3 +28,19 @@ redis_stop() {
 }
 
 rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
+
+# npm_queue_install DIR: install tests/npm-queue's pinned packages into DIR
+# (never into the source tree). Exits 77 when the registry is unreachable.
+npm_queue_install() {
+  local dir=$1
+  command -v node >/dev/null && command -v npm >/dev/null || { echo "SKIP: node/npm not installed"; exit 77; }
+  cp "$SRC/tests/npm-queue/package.json" "$SRC/tests/npm-queue/package-lock.json" "$SRC"/tests/npm-queue/*.js "$dir/"
+  if ! (cd "$dir" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >"$dir/npm.log" 2>&1); then
+    if grep -qiE 'ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|network' "$dir/npm.log"; then
+      echo "SKIP: the npm registry is unreachable; cannot install the interop packages"
+      cat "$dir/npm.log"
+      exit 77
+    fi
+    cat "$dir/npm.log"; echo "npm ci failed"; exit 1
+  fi
+}

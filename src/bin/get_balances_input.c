@@ -1,0 +1,414 @@
+/* get_balances_input - one-shot feeder of the balance-verification
+ * pipeline, writing to Redis exactly what DendrETH's getBalancesInput writes
+ * (SYSTEM.md §6.4): balance inputs, zero tasks, placeholders, the queues of
+ * levels 0..37 and {proto}:final_proof_input with its branches.
+ *
+ *   get_balances_input [--redis-host H] [--redis-port P]
+ *       (--beacon-node URL[,URL...] | --state FILE.ssz)
+ *       [--slot S] [--offset N] [--take N]
+ *       --withdrawal-credentials 0x.. (alias --withdraw-credentials)
+ *       --protocol NAME
+ *
+ * With --offset/--take the validators and balances lists are sliced to
+ * [offset, offset + take) and every root and branch is computed from the
+ * sliced state, as the TypeScript feeder does (such a run does not match a
+ * real chain root). Only forks whose BeaconState has 5-level field branches
+ * (phase0..deneb) fit the May-2024 final_proof_input layout.
+ *
+ * Deliberate ordering fix (quirk Q5): each placeholder is written before
+ * its task is enqueued, zero tasks included, so a fast worker's result is
+ * never overwritten by a placeholder. The final contents of Redis are the
+ * same as the TypeScript feeder's. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "balverify/beacon_api.h"
+#include "balverify/beacon_state.h"
+#include "balverify/keys.h"
+#include "balverify/kv_json.h"
+#include "balverify/redis_conn.h"
+#include "balverify/ssz.h"
+#include "balverify/validator.h"
+#include "balverify/work_queue.h"
+
+#define P "get_balances_input"
+
+typedef struct {
+    const char *host;
+    int port;
+    const char *beacon;
+    const char *state_path;
+    int has_slot;
+    uint64_t slot;
+    uint64_t offset;
+    int has_take;
+    uint64_t take;
+    const char *wc_hex;
+    const char *protocol;
+} opts;
+
+static bv_err parse_u64(const char *name, const char *s, uint64_t *out, bv_status *st)
+{
+    char *end;
+    if (!*s || *s == '-')
+        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end)
+        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
+    *out = v;
+    return BV_OK;
+}
+
+static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
+{
+    memset(o, 0, sizeof *o);
+    o->host = BV_REDIS_DEFAULT_HOST;
+    o->port = BV_REDIS_DEFAULT_PORT;
+    for (int i = 1; i < argc; i++) {
+        const char *k = argv[i];
+        if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
+            printf("usage: " P " [--redis-host H] [--redis-port P] (--beacon-node URL | --state "
+                   "FILE.ssz) [--slot S] [--offset N] [--take N] --withdrawal-credentials 0x.. "
+                   "--protocol NAME\n");
+            exit(0);
+        }
+        if (i + 1 >= argc)
+            return bv_fail(st, BV_ERR_ARG, "%s needs a value", k);
+        const char *v = argv[++i];
+        uint64_t x = 0;
+        if (!strcmp(k, "--redis-host"))
+            o->host = v;
+        else if (!strcmp(k, "--redis-port")) {
+            if (parse_u64(k, v, &x, st) || x == 0 || x > 65535)
+                return bv_fail(st, BV_ERR_ARG, "--redis-port: '%s' is not a port", v);
+            o->port = (int)x;
+        } else if (!strcmp(k, "--beacon-node"))
+            o->beacon = v;
+        else if (!strcmp(k, "--state"))
+            o->state_path = v;
+        else if (!strcmp(k, "--slot")) {
+            if (parse_u64(k, v, &o->slot, st))
+                return BV_ERR_ARG;
+            o->has_slot = 1;
+        } else if (!strcmp(k, "--offset")) {
+            if (parse_u64(k, v, &o->offset, st))
+                return BV_ERR_ARG;
+        } else if (!strcmp(k, "--take")) {
+            if (parse_u64(k, v, &o->take, st))
+                return BV_ERR_ARG;
+            o->has_take = 1;
+        } else if (!strcmp(k, "--withdrawal-credentials") || !strcmp(k, "--withdraw-credentials"))
+            o->wc_hex = v;
+        else if (!strcmp(k, "--protocol"))
+            o->protocol = v;
+        else
+            return bv_fail(st, BV_ERR_ARG, "unknown option %s", k);
+    }
+    if (!!o->beacon == !!o->state_path)
+        return bv_fail(st, BV_ERR_ARG, "give exactly one of --beacon-node and --state");
+    if (!o->wc_hex)
+        return bv_fail(st, BV_ERR_ARG, "--withdrawal-credentials is required");
+    if (!o->protocol)
+        return bv_fail(st, BV_ERR_ARG, "--protocol is required");
+    return bv_key_check_protocol(o->protocol, st);
+}
+
+/* Download the state at --slot (or head) into a temporary file. */
+static bv_err fetch_state(const opts *o, char *path, size_t pathn, bv_status *st)
+{
+    bv_beacon_client *c;
+    bv_err e = bv_beacon_client_new(&c, o->beacon, NULL, st);
+    if (e)
+        return e;
+    char id[32];
+    if (o->has_slot)
+        snprintf(id, sizeof id, "%" PRIu64, o->slot);
+    else
+        snprintf(id, sizeof id, "head");
+    snprintf(path, pathn, "%s/bv_balances_state_%d.ssz",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    bv_beacon_state_info info;
+    e = bv_beacon_get_state_ssz(c, id, path, &info, st);
+    bv_beacon_client_free(c);
+    return e;
+}
+
+typedef struct {
+    bv_redis *r;
+    const char *proto;
+    bv_work_queue q[BV_BALANCE_LEVELS];
+} feeder;
+
+static bv_err set_json(bv_redis *r, const char *key, char *json, bv_status *st)
+{
+    if (!json)
+        return bv_fail(st, BV_ERR_NOMEM, "%s: out of memory", key);
+    bv_err e = bv_redis_set(r, key, json, strlen(json), st);
+    free(json);
+    return e;
+}
+
+static bv_err placeholder(feeder *f, unsigned level, uint64_t index, bv_status *st)
+{
+    bv_balance_proof p;
+    bv_balance_proof_placeholder(&p);
+    return set_json(f->r, bv_key_balance_proof(f->proto, level, index).s,
+                    bv_json_encode_balance_proof(&p), st);
+}
+
+static bv_err enqueue(feeder *f, unsigned level, uint64_t index, bv_status *st)
+{
+    uint8_t buf[24];
+    size_t n = bv_balance_task_encode(level, index, buf);
+    return bv_wq_add(f->r, &f->q[level], buf, n, NULL, st);
+}
+
+static void rec_from_ssz(const uint8_t *rec, bv_validator_rec *out)
+{
+    bv_validator v;
+    bv_status ignore;
+    memset(out, 0, sizeof *out);
+    if (bv_validator_decode(&v, rec, 0, &ignore) != BV_OK) {
+        /* the state parser already validated the records; keep the bytes */
+        memcpy(out->pubkey, rec, 48);
+        memcpy(out->withdrawal_credentials, rec + 48, 32);
+        out->slashed = rec[88] != 0;
+        out->effective_balance = bv_le64(rec + 80);
+        out->activation_eligibility_epoch = bv_le64(rec + 89);
+        out->activation_epoch = bv_le64(rec + 97);
+        out->exit_epoch = bv_le64(rec + 105);
+        out->withdrawable_epoch = bv_le64(rec + 113);
+        return;
+    }
+    memcpy(out->pubkey, v.pubkey, 48);
+    memcpy(out->withdrawal_credentials, v.withdrawal_credentials, 32);
+    out->effective_balance = v.effective_balance;
+    out->slashed = v.slashed;
+    out->activation_eligibility_epoch = v.activation_eligibility_epoch;
+    out->activation_epoch = v.activation_epoch;
+    out->exit_epoch = v.exit_epoch;
+    out->withdrawable_epoch = v.withdrawable_epoch;
+}
+
+/* MSET of (key, value) pairs; values are freed. */
+static bv_err mset(bv_redis *r, char **keys, char **vals, int n, bv_status *st)
+{
+    if (n == 0)
+        return BV_OK;
+    const char **argv = malloc(sizeof(char *) * (size_t)(1 + 2 * n));
+    size_t *lens = malloc(sizeof(size_t) * (size_t)(1 + 2 * n));
+    if (!argv || !lens) {
+        free(argv);
+        free(lens);
+        return bv_fail(st, BV_ERR_NOMEM, "MSET: out of memory");
+    }
+    argv[0] = "MSET";
+    lens[0] = 4;
+    for (int i = 0; i < n; i++) {
+        argv[1 + 2 * i] = keys[i];
+        lens[1 + 2 * i] = strlen(keys[i]);
+        argv[2 + 2 * i] = vals[i];
+        lens[2 + 2 * i] = strlen(vals[i]);
+    }
+    redisReply *rep = bv_redis_argv(r, st, "MSET balance inputs", 1 + 2 * n, argv, lens);
+    free(argv);
+    free(lens);
+    if (!rep)
+        return st->code;
+    freeReplyObject(rep);
+    return BV_OK;
+}
+
+static void put_branch(uint8_t (*dst)[32], const uint8_t *branch, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        memcpy(dst[i], branch + 32 * i, 32);
+}
+
+static bv_err run(const opts *o, bv_status *st)
+{
+    uint8_t wc[32];
+    bv_err e = bv_hex32_parse(o->wc_hex, wc, st);
+    if (e)
+        return bv_fail_ctx(st, "--withdrawal-credentials");
+    char tmp[512] = "";
+    const char *path = o->state_path;
+    if (o->beacon) {
+        e = fetch_state(o, tmp, sizeof tmp, st);
+        if (e) {
+            unlink(tmp);
+            return e;
+        }
+        path = tmp;
+    }
+    bv_beacon_state s;
+    e = bv_state_load_file(&s, path, BV_FORK_AUTO, BV_PRESET_AUTO, st);
+    if (tmp[0])
+        unlink(tmp);
+    if (e)
+        return e;
+    bv_redis *r = NULL;
+    uint8_t *recs = NULL;
+    if ((e = bv_state_check_registry(&s, st)))
+        goto out;
+    if (o->state_path && o->has_slot && o->slot != s.slot) {
+        e = bv_fail(st, BV_ERR_ARG, "--slot %" PRIu64 " but %s is the state at slot %" PRIu64,
+                    o->slot, o->state_path, s.slot);
+        goto out;
+    }
+    /* Slice [offset, offset + take) like the TypeScript feeder. */
+    uint64_t lo = o->offset < s.validator_count ? o->offset : s.validator_count;
+    uint64_t hi = s.validator_count;
+    if (o->has_take && o->take < hi - lo)
+        hi = lo + o->take;
+    uint64_t n = hi - lo;
+    const uint8_t *vrec = bv_state_validator(&s, lo);
+    const uint8_t *bal = s.balances + 8 * lo;
+
+    /* Roots of the sliced state: field roots with validators/balances
+     * replaced, then the container root. */
+    bv_state_roots roots;
+    if ((e = bv_state_hash(&s, &roots, st)))
+        goto out;
+    if ((e = bv_ssz_validators_root(roots.field[BV_FIELD_VALIDATORS], vrec, n, st)) ||
+        (e = bv_ssz_balances_root(roots.field[BV_FIELD_BALANCES], bal, n, st)) ||
+        (e = bv_ssz_container_root(roots.state_root, &roots.field[0][0], roots.nfields, st)))
+        goto out;
+    uint8_t branch[16 * 32];
+    unsigned depth;
+    uint64_t gindex;
+    bv_final_input fin;
+    memset(&fin, 0, sizeof fin);
+    if ((e = bv_state_field_branch(&roots, BV_FIELD_SLOT, branch, &depth, &gindex, st)))
+        goto out;
+    if (depth != 5) {
+        e = bv_fail(st, BV_ERR_UNSUPPORTED,
+                    "%s state: field branches have %u levels; the final_proof_input layout has 5 "
+                    "(phase0..deneb)",
+                    bv_fork_name(s.fork), depth);
+        goto out;
+    }
+    put_branch(fin.slot_branch, branch, 5);
+    if ((e = bv_state_field_branch(&roots, BV_FIELD_BALANCES, branch, &depth, &gindex, st)))
+        goto out;
+    put_branch(fin.balance_branch, branch, 5);
+    if ((e = bv_state_field_branch(&roots, BV_FIELD_VALIDATORS, branch, &depth, &gindex, st)))
+        goto out;
+    put_branch(fin.validators_branch, branch, 5);
+    uint8_t header[BV_SSZ_HEADER_SIZE];
+    memcpy(header, s.latest_block_header, sizeof header);
+    memcpy(header + 48, roots.state_root, 32); /* stateRoot := computed root */
+    bv_header_branch(header, 3, fin.state_root_branch);
+    bv_ssz_header_root(fin.block_root, header);
+    memcpy(fin.state_root, roots.state_root, 32);
+    fin.slot = s.slot;
+    memcpy(fin.withdrawal_credentials, wc, 32);
+    bv_leaf64(n, fin.validators_size_bits);
+
+    uint64_t epoch = s.slot / bv_slots_per_epoch(s.preset);
+    feeder f;
+    f.proto = o->protocol;
+    for (unsigned l = 0; l < BV_BALANCE_LEVELS; l++)
+        if ((e = bv_wq_init(&f.q[l], bv_queue_balance(o->protocol, l).s, st)))
+            goto out;
+    if ((e = bv_redis_connect(&r, o->host, o->port, 10000, st)))
+        goto out;
+    f.r = r;
+
+    /* 1. the zero input */
+    bv_balances_input in;
+    bv_zero_balances_input(wc, epoch, &in);
+    if ((e = set_json(r, bv_key_balance_input(o->protocol, BV_REGISTRY_LIMIT).s,
+                      bv_json_encode_balances_input(&in), st)))
+        goto out;
+    /* 2. zero tasks (placeholder first) */
+    for (unsigned l = 0; l < BV_BALANCE_LEVELS; l++)
+        if ((e = placeholder(&f, l, BV_REGISTRY_LIMIT, st)) ||
+            (e = enqueue(&f, l, BV_REGISTRY_LIMIT, st)))
+            goto out;
+    /* 3. inputs, MSET batches of 100 */
+    uint64_t ninputs = (n + 7) / 8;
+    char *keys[100], *vals[100];
+    int nb = 0;
+    for (uint64_t j = 0; j < ninputs && !e; j++) {
+        bv_balances_input bi;
+        memset(&bi, 0, sizeof bi);
+        memcpy(bi.withdrawal_credentials, wc, 32);
+        bi.current_epoch = epoch;
+        /* chunks 2j, 2j+1: 4 LE balances each, zero beyond n */
+        for (int c = 0; c < 2; c++)
+            for (int b = 0; b < 4; b++) {
+                uint64_t idx = 8 * j + 4 * (uint64_t)c + (uint64_t)b;
+                if (idx < n)
+                    memcpy(bi.balances[c] + 8 * b, bal + 8 * idx, 8);
+            }
+        for (int v = 0; v < 8; v++) {
+            uint64_t idx = 8 * j + (uint64_t)v;
+            if (idx < n) {
+                rec_from_ssz(vrec + (size_t)121 * idx, &bi.validators[v]);
+                bi.validator_is_zero[v] = 0;
+            } else {
+                bv_zero_validator_rec(&bi.validators[v]);
+                bi.validator_is_zero[v] = 1;
+            }
+        }
+        keys[nb] = strdup(bv_key_balance_input(o->protocol, j).s);
+        vals[nb] = bv_json_encode_balances_input(&bi);
+        if (!keys[nb] || !vals[nb]) {
+            e = bv_fail(st, BV_ERR_NOMEM, "balance input %" PRIu64 ": out of memory", j);
+            free(keys[nb]);
+            free(vals[nb]);
+            break;
+        }
+        nb++;
+        if (nb == 100 || j + 1 == ninputs) {
+            e = mset(r, keys, vals, nb, st);
+            for (int i = 0; i < nb; i++) {
+                free(keys[i]);
+                free(vals[i]);
+            }
+            nb = 0;
+        }
+    }
+    if (e)
+        goto out;
+    /* 4./5. placeholders and tasks of every level */
+    for (unsigned l = 0; l < BV_BALANCE_LEVELS; l++) {
+        uint64_t count = l == 0 ? ninputs : (ninputs + (1ULL << l) - 1) >> l;
+        for (uint64_t k = 0; k < count; k++)
+            if ((e = placeholder(&f, l, k, st)) || (e = enqueue(&f, l, k, st)))
+                goto out;
+    }
+    /* 6. the final circuit input */
+    if ((e = set_json(r, bv_key_final_proof_input(o->protocol).s, bv_json_encode_final_input(&fin),
+                      st)))
+        goto out;
+    char sr[67];
+    bv_hex_encode(sr, roots.state_root, 32);
+    printf(P ": slot %" PRIu64 ", %" PRIu64 " validators [%" PRIu64 ", %" PRIu64 "), %" PRIu64
+             " level-0 tasks, state root %s\n",
+           s.slot, n, lo, hi, ninputs, sr);
+out:
+    free(recs);
+    bv_redis_free(r);
+    bv_state_free(&s);
+    return e;
+}
+
+int main(int argc, char **argv)
+{
+    bv_status st;
+    bv_status_clear(&st);
+    opts o;
+    bv_err e = parse(argc, argv, &o, &st);
+    if (!e)
+        e = run(&o, &st);
+    if (e) {
+        fprintf(stderr, P ": error: %s\n", st.msg);
+        return bv_exit_code(e);
+    }
+    return 0;
+}

@@ -1,0 +1,500 @@
+/* get_changed_validators - the commitment-mapper feeder (SYSTEM.md §6.1):
+ * writes every validator of the first state and, for each later state, the
+ * validators that changed, as proving tasks on validator_proof_queue with
+ * their inputs, placeholders and slot lookups, exactly as DendrETH's
+ * scheduler does.
+ *
+ *   get_changed_validators [--redis-host H] [--redis-port P]
+ *       (--beacon-node URL[,URL...] | --state FILE [--state FILE ...])
+ *       [--offset N] [--take N] [--sync-slot S] [--run-once]
+ *
+ * Offline (--state): the files are processed in the order given (slots must
+ * increase); states at or before last_processed_slot, or before
+ * --sync-slot, are skipped; --run-once processes only the first remaining
+ * one. Online (--beacon-node): the state at --sync-slot (default head) is
+ * fetched as SSZ and processed; then, unless --run-once, the head is polled
+ * and the first slot of every new epoch is processed.
+ *
+ * Per processed slot S:
+ *   - the first time (no validator:{R} lookup yet): the zero validator input
+ *     at validator:{R}:S, UPDATE_VALIDATOR_PROOF(R, S), and the zero-subtree
+ *     placeholders validator_proof:zeroes:{40..0} with PROVE_ZERO_FOR_DEPTH
+ *     tasks for depths 39..0;
+ *   - validators_length:S = validator count (after offset/take);
+ *   - for each new or changed validator i (effective balance, slashed or
+ *     one of the four epochs differ from the latest stored record):
+ *     validator:{i}:S (ValidatorShaInput), its slot lookup, the leaf
+ *     placeholder validator_proof:{2^40+i}:S and its lookup, and
+ *     UPDATE_VALIDATOR_PROOF(i, S);
+ *   - every ancestor gindex of a changed leaf, once per level up to 1: a
+ *     placeholder, its lookup and UPDATE_PROOF_NODE(g, S);
+ *   - last_processed_slot = S (and last_verified_slot, when missing, the last
+ *     slot of the epoch before the first processed one).
+ * Placeholders are written before their tasks are enqueued (quirk Q5 fixed). */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "balverify/beacon_api.h"
+#include "balverify/beacon_state.h"
+#include "balverify/keys.h"
+#include "balverify/kv_json.h"
+#include "balverify/redis_conn.h"
+#include "balverify/validator.h"
+#include "balverify/work_queue.h"
+
+#define P "get_changed_validators"
+#define MAX_STATES 64
+
+static volatile sig_atomic_t g_stop;
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+typedef struct {
+    const char *host;
+    int port;
+    const char *beacon;
+    const char *states[MAX_STATES];
+    int nstates;
+    uint64_t offset;
+    int has_take;
+    uint64_t take;
+    int has_sync;
+    uint64_t sync_slot;
+    int run_once;
+} opts;
+
+static bv_err parse_u64(const char *name, const char *s, uint64_t *out, bv_status *st)
+{
+    char *end;
+    if (!*s || *s == '-')
+        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end)
+        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
+    *out = v;
+    return BV_OK;
+}
+
+static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
+{
+    memset(o, 0, sizeof *o);
+    o->host = BV_REDIS_DEFAULT_HOST;
+    o->port = BV_REDIS_DEFAULT_PORT;
+    for (int i = 1; i < argc; i++) {
+        const char *k = argv[i];
+        if (!strcmp(k, "--run-once")) {
+            o->run_once = 1;
+            continue;
+        }
+        if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
+            printf("usage: " P " [--redis-host H] [--redis-port P] (--beacon-node URL | --state "
+                   "FILE [--state FILE ...]) [--offset N] [--take N] [--sync-slot S] "
+                   "[--run-once]\n");
+            exit(0);
+        }
+        if (i + 1 >= argc)
+            return bv_fail(st, BV_ERR_ARG, "%s needs a value", k);
+        const char *v = argv[++i];
+        uint64_t x = 0;
+        if (!strcmp(k, "--redis-host"))
+            o->host = v;
+        else if (!strcmp(k, "--redis-port")) {
+            if (parse_u64(k, v, &x, st) || x == 0 || x > 65535)
+                return bv_fail(st, BV_ERR_ARG, "--redis-port: '%s' is not a port", v);
+            o->port = (int)x;
+        } else if (!strcmp(k, "--beacon-node"))
+            o->beacon = v;
+        else if (!strcmp(k, "--state")) {
+            if (o->nstates == MAX_STATES)
+                return bv_fail(st, BV_ERR_ARG, "at most %d --state files", MAX_STATES);
+            o->states[o->nstates++] = v;
+        } else if (!strcmp(k, "--offset")) {
+            if (parse_u64(k, v, &o->offset, st))
+                return BV_ERR_ARG;
+        } else if (!strcmp(k, "--take")) {
+            if (parse_u64(k, v, &o->take, st))
+                return BV_ERR_ARG;
+            o->has_take = 1;
+        } else if (!strcmp(k, "--sync-slot")) {
+            if (parse_u64(k, v, &o->sync_slot, st))
+                return BV_ERR_ARG;
+            o->has_sync = 1;
+        } else
+            return bv_fail(st, BV_ERR_ARG, "unknown option %s", k);
+    }
+    if (!!o->beacon == !!o->nstates)
+        return bv_fail(st, BV_ERR_ARG, "give exactly one of --beacon-node and --state");
+    return BV_OK;
+}
+
+typedef struct {
+    bv_redis *r;
+    bv_work_queue q;
+    /* latest known record per index in [offset, offset + cap) */
+    bv_validator_rec *prev;
+    uint8_t *have;
+    uint64_t cap;
+    uint64_t offset;
+    int first_done;
+} sched;
+
+static bv_err get_u64_key(bv_redis *r, const char *key, int *found, uint64_t *v, bv_status *st)
+{
+    char *s;
+    size_t n;
+    bv_err e = bv_redis_get(r, key, &s, &n, found, st);
+    if (e || !*found)
+        return e;
+    char *end;
+    *v = strtoull(s, &end, 10);
+    if (!n || *end)
+        e = bv_fail(st, BV_ERR_FORMAT, "%s: '%s' is not a slot number", key, s);
+    free(s);
+    return e;
+}
+
+static bv_err set_str(bv_redis *r, const char *key, const char *val, bv_status *st)
+{
+    return bv_redis_set(r, key, val, strlen(val), st);
+}
+
+static bv_err set_json(bv_redis *r, const char *key, char *json, bv_status *st)
+{
+    if (!json)
+        return bv_fail(st, BV_ERR_NOMEM, "%s: out of memory", key);
+    bv_err e = bv_redis_set(r, key, json, strlen(json), st);
+    free(json);
+    return e;
+}
+
+static bv_err task(sched *s, bv_mapper_tag tag, uint64_t a, uint64_t b, bv_status *st)
+{
+    bv_mapper_task t = {tag, a, b};
+    uint8_t buf[17];
+    size_t n = bv_mapper_task_encode(&t, buf);
+    return bv_wq_add(s->r, &s->q, buf, n, NULL, st);
+}
+
+static bv_err proof_placeholder(sched *s, const char *key, int zero, bv_status *st)
+{
+    bv_validator_proof p;
+    bv_validator_proof_placeholder(&p, zero);
+    return set_json(s->r, key, bv_json_encode_validator_proof(&p), st);
+}
+
+static void rec_from_ssz(const uint8_t *rec, bv_validator_rec *out)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out->pubkey, rec, 48);
+    memcpy(out->withdrawal_credentials, rec + 48, 32);
+    out->effective_balance = bv_le64(rec + 80);
+    out->slashed = rec[88] != 0;
+    out->activation_eligibility_epoch = bv_le64(rec + 89);
+    out->activation_epoch = bv_le64(rec + 97);
+    out->exit_epoch = bv_le64(rec + 105);
+    out->withdrawable_epoch = bv_le64(rec + 113);
+}
+
+static int changed(const bv_validator_rec *a, const bv_validator_rec *b)
+{
+    /* pubkey and credentials are taken as immutable, like the scheduler */
+    return a->effective_balance != b->effective_balance || a->slashed != b->slashed ||
+           a->activation_eligibility_epoch != b->activation_eligibility_epoch ||
+           a->activation_epoch != b->activation_epoch || a->exit_epoch != b->exit_epoch ||
+           a->withdrawable_epoch != b->withdrawable_epoch;
+}
+
+/* Latest stored record of index i at or before slot (from a previous run). */
+static bv_err load_prev(sched *s, uint64_t i, uint64_t slot, bv_status *st)
+{
+    int found;
+    uint64_t at;
+    bv_key lk = bv_key_validator_lookup(i);
+    bv_err e = bv_lookup_latest(s->r, lk.s, slot, &found, &at, st);
+    if (e || !found)
+        return e;
+    bv_key vk = bv_key_validator(i, at);
+    char *json;
+    size_t n;
+    e = bv_redis_get(s->r, vk.s, &json, &n, &found, st);
+    if (e || !found)
+        return e;
+    bv_validator_sha_input in;
+    e = bv_json_decode_validator_sha_input(json, n, &in, st);
+    free(json);
+    if (!e)
+        e = bv_sha_input_to_rec(&in, &s->prev[i - s->offset], st);
+    if (e)
+        return bv_fail_ctx(st, "%s", vk.s);
+    s->have[i - s->offset] = 1;
+    return BV_OK;
+}
+
+static bv_err ensure_cap(sched *s, uint64_t n, bv_status *st)
+{
+    if (n <= s->cap)
+        return BV_OK;
+    bv_validator_rec *p = realloc(s->prev, sizeof *p * n);
+    if (!p)
+        return bv_fail(st, BV_ERR_NOMEM, "validator cache: out of memory");
+    s->prev = p;
+    uint8_t *h = realloc(s->have, n);
+    if (!h)
+        return bv_fail(st, BV_ERR_NOMEM, "validator cache: out of memory");
+    memset(h + s->cap, 0, n - s->cap);
+    s->have = h;
+    s->cap = n;
+    return BV_OK;
+}
+
+static bv_err zero_tasks(sched *s, uint64_t slot, bv_status *st)
+{
+    bv_key zl = bv_key_validator_lookup(BV_REGISTRY_LIMIT);
+    int found;
+    uint64_t at;
+    bv_err e = bv_lookup_latest(s->r, zl.s, UINT64_MAX >> 12, &found, &at, st);
+    if (e || found)
+        return e;
+    bv_validator_rec z;
+    bv_zero_validator_rec(&z);
+    bv_validator_sha_input zi;
+    bv_sha_input_from_rec(&z, &zi);
+    if ((e = set_json(s->r, bv_key_validator(BV_REGISTRY_LIMIT, slot).s,
+                      bv_json_encode_validator_sha_input(&zi), st)) ||
+        (e = bv_lookup_add(s->r, zl.s, slot, st)) ||
+        (e = proof_placeholder(s, bv_key_validator_proof_zeroes(BV_MAPPER_DEPTH).s, 1, st)) ||
+        (e = task(s, BV_MAPPER_UPDATE_VALIDATOR_PROOF, BV_REGISTRY_LIMIT, slot, st)))
+        return e;
+    for (int d = BV_MAPPER_DEPTH - 1; d >= 0; d--)
+        if ((e = proof_placeholder(s, bv_key_validator_proof_zeroes((unsigned)d).s, 1, st)) ||
+            (e = task(s, BV_MAPPER_PROVE_ZERO_FOR_DEPTH, (uint64_t)d, 0, st)))
+            return e;
+    return BV_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Process one state. */
+static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_status *st)
+{
+    uint64_t slot = bs->slot;
+    uint64_t lo = o->offset < bs->validator_count ? o->offset : bs->validator_count;
+    uint64_t hi = bs->validator_count;
+    if (o->has_take && o->take < hi - lo)
+        hi = lo + o->take;
+    uint64_t n = hi - lo;
+    bv_err e = ensure_cap(s, n ? n : 1, st);
+    if (e)
+        return e;
+    if (!s->first_done) {
+        /* records written by earlier runs are the baseline */
+        for (uint64_t i = lo; i < hi; i++)
+            if ((e = load_prev(s, i, slot, st)))
+                return e;
+        int found;
+        uint64_t v;
+        if ((e = get_u64_key(s->r, bv_key_last_verified_slot().s, &found, &v, st)))
+            return e;
+        if (!found) {
+            char buf[24];
+            uint64_t ep = slot / 32;
+            snprintf(buf, sizeof buf, "%" PRIu64, ep ? ep * 32 - 1 : 0);
+            if ((e = set_str(s->r, bv_key_last_verified_slot().s, buf, st)))
+                return e;
+        }
+        if ((e = zero_tasks(s, slot, st)))
+            return e;
+        s->first_done = 1;
+    }
+    char buf[24];
+    snprintf(buf, sizeof buf, "%" PRIu64, n);
+    if ((e = set_str(s->r, bv_key_validators_length(slot).s, buf, st)))
+        return e;
+
+    uint64_t *leaves = malloc(sizeof(uint64_t) * (n ? n : 1));
+    if (!leaves)
+        return bv_fail(st, BV_ERR_NOMEM, "changed set: out of memory");
+    uint64_t nl = 0;
+    for (uint64_t i = lo; i < hi && !e; i++) {
+        bv_validator_rec rec;
+        rec_from_ssz(bv_state_validator(bs, i), &rec);
+        uint64_t k = i - lo;
+        if (s->have[k] && !changed(&s->prev[k], &rec))
+            continue;
+        s->prev[k] = rec;
+        s->have[k] = 1;
+        bv_validator_sha_input in;
+        bv_sha_input_from_rec(&rec, &in);
+        uint64_t g = (1ULL << BV_MAPPER_DEPTH) + i;
+        if ((e = set_json(s->r, bv_key_validator(i, slot).s,
+                          bv_json_encode_validator_sha_input(&in), st)) ||
+            (e = bv_lookup_add(s->r, bv_key_validator_lookup(i).s, slot, st)) ||
+            (e = proof_placeholder(s, bv_key_validator_proof(g, slot).s, 0, st)) ||
+            (e = task(s, BV_MAPPER_UPDATE_VALIDATOR_PROOF, i, slot, st)) ||
+            (e = bv_lookup_add(s->r, bv_key_validator_proof_lookup(g).s, slot, st)))
+            break;
+        leaves[nl++] = g;
+    }
+    /* ancestors, level by level, deduplicated */
+    uint64_t nodes = 0;
+    while (!e && nl > 0 && leaves[0] > 1) {
+        for (uint64_t j = 0; j < nl; j++)
+            leaves[j] >>= 1;
+        qsort(leaves, nl, sizeof *leaves, cmp_u64);
+        uint64_t m = 0;
+        for (uint64_t j = 0; j < nl; j++)
+            if (m == 0 || leaves[m - 1] != leaves[j])
+                leaves[m++] = leaves[j];
+        nl = m;
+        for (uint64_t j = 0; j < nl && !e; j++) {
+            uint64_t g = leaves[j];
+            if ((e = proof_placeholder(s, bv_key_validator_proof(g, slot).s, 0, st)) ||
+                (e = bv_lookup_add(s->r, bv_key_validator_proof_lookup(g).s, slot, st)) ||
+                (e = task(s, BV_MAPPER_UPDATE_PROOF_NODE, g, slot, st)))
+                break;
+            nodes++;
+        }
+    }
+    free(leaves);
+    if (e)
+        return e;
+    snprintf(buf, sizeof buf, "%" PRIu64, slot);
+    if ((e = set_str(s->r, bv_key_last_processed_slot().s, buf, st)))
+        return e;
+    printf(P ": slot %" PRIu64 ": %" PRIu64 " validators, inner-node tasks %" PRIu64 "\n", slot, n,
+           nodes);
+    fflush(stdout);
+    return BV_OK;
+}
+
+static bv_err skip_slot(sched *s, const opts *o, uint64_t slot, int *skip, bv_status *st)
+{
+    *skip = 0;
+    if (o->has_sync && slot < o->sync_slot) {
+        *skip = 1;
+        return BV_OK;
+    }
+    int found;
+    uint64_t last;
+    bv_err e = get_u64_key(s->r, bv_key_last_processed_slot().s, &found, &last, st);
+    if (!e && found && slot <= last)
+        *skip = 1;
+    return e;
+}
+
+static bv_err fetch(bv_beacon_client *c, const char *id, bv_beacon_state *bs, bv_status *st)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/bv_changed_state_%d.ssz",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    bv_beacon_state_info info;
+    bv_err e = bv_beacon_get_state_ssz(c, id, path, &info, st);
+    if (!e)
+        e = bv_state_load_file(bs, path, BV_FORK_AUTO, BV_PRESET_AUTO, st);
+    unlink(path);
+    return e;
+}
+
+static bv_err run(const opts *o, bv_status *st)
+{
+    sched s;
+    memset(&s, 0, sizeof s);
+    s.offset = o->offset;
+    bv_err e = bv_wq_init(&s.q, bv_queue_mapper().s, st);
+    if (e)
+        return e;
+    if ((e = bv_redis_connect(&s.r, o->host, o->port, 10000, st)))
+        return e;
+    uint64_t prev_slot = 0;
+    int processed = 0;
+    if (o->nstates) {
+        for (int k = 0; k < o->nstates && !e && !g_stop; k++) {
+            bv_beacon_state bs;
+            if ((e = bv_state_load_file(&bs, o->states[k], BV_FORK_AUTO, BV_PRESET_AUTO, st)))
+                break;
+            int skip = 0;
+            if (k > 0 && bs.slot <= prev_slot)
+                e = bv_fail(st, BV_ERR_ARG, "slot %" PRIu64 " does not follow slot %" PRIu64,
+                            bs.slot, prev_slot);
+            prev_slot = bs.slot;
+            if (!e)
+                e = bv_state_check_registry(&bs, st);
+            if (!e)
+                e = skip_slot(&s, o, bs.slot, &skip, st);
+            if (!e && !skip) {
+                e = process(&s, o, &bs, st);
+                processed++;
+            }
+            bv_state_free(&bs);
+            if (e)
+                bv_fail_ctx(st, "%s", o->states[k]);
+            if (processed && o->run_once)
+                break;
+        }
+    } else {
+        bv_beacon_client *c;
+        if ((e = bv_beacon_client_new(&c, o->beacon, NULL, st)))
+            goto out;
+        char id[32];
+        if (o->has_sync)
+            snprintf(id, sizeof id, "%" PRIu64, o->sync_slot);
+        else
+            snprintf(id, sizeof id, "head");
+        bv_beacon_state bs;
+        e = fetch(c, id, &bs, st);
+        if (!e) {
+            e = process(&s, o, &bs, st);
+            prev_slot = bs.slot;
+            bv_state_free(&bs);
+        }
+        while (!e && !o->run_once && !g_stop) {
+            sleep(12);
+            bv_beacon_header h;
+            if ((e = bv_beacon_get_header(c, "head", &h, st)))
+                break;
+            if (h.slot / 32 <= prev_slot / 32)
+                continue;
+            snprintf(id, sizeof id, "%" PRIu64, (h.slot / 32) * 32);
+            if ((e = fetch(c, id, &bs, st)))
+                break;
+            e = process(&s, o, &bs, st);
+            prev_slot = bs.slot;
+            bv_state_free(&bs);
+        }
+        bv_beacon_client_free(c);
+    }
+out:
+    free(s.prev);
+    free(s.have);
+    bv_redis_free(s.r);
+    return e;
+}
+
+int main(int argc, char **argv)
+{
+    bv_status st;
+    bv_status_clear(&st);
+    opts o;
+    bv_err e = parse(argc, argv, &o, &st);
+    if (!e) {
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        e = run(&o, &st);
+    }
+    if (e) {
+        fprintf(stderr, P ": error: %s\n", st.msg);
+        return bv_exit_code(e);
+    }
+    return 0;
+}

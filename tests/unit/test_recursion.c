@@ -1,0 +1,480 @@
+/* test_recursion.c - in-circuit gate evaluation, challenger and verifier
+ * against their native counterparts; recursion chains; 2-to-1 aggregation;
+ * soundness of the verify_proof gadget (tampered inner proofs, another
+ * circuit's proof) and of outer proofs under bv_verify. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "balverify/challenger.h"
+#include "balverify/gadgets.h"
+#include "balverify/prover.h"
+#include "balverify/recursion.h"
+#include "balverify/serialize.h"
+#include "balverify/verifier.h"
+#include "cu_main.h"
+#include "plonk_test_util.h"
+
+#define MAXIN 8192
+
+typedef struct {
+    bv_circuit *c;
+    bv_circuit_data *d;
+    bv_witness *w;
+    size_t nin;
+    bv_target in_t[MAXIN];
+    gl_t in_v[MAXIN];
+} harness;
+
+static void h_new(harness *h)
+{
+    memset(h, 0, sizeof *h);
+    bv_plonk_config cfg = bv_plonk_config_test();
+    h->c = bv_circuit_new(&cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h->c);
+}
+
+static bv_target h_input(harness *h, gl_t v)
+{
+    bv_target t = bv_circuit_add_virtual(h->c);
+    CU_ASSERT_FATAL(h->nin < MAXIN);
+    h->in_t[h->nin] = t;
+    h->in_v[h->nin++] = v;
+    return t;
+}
+
+static bv_ext_target h_input_ext(harness *h, gl_ext v)
+{
+    bv_ext_target t;
+    t.c0 = h_input(h, v.c0);
+    t.c1 = h_input(h, v.c1);
+    return t;
+}
+
+static int h_run(harness *h, bv_status *st)
+{
+    if (bv_circuit_build(h->c, &h->d, st) != BV_OK)
+        return -1;
+    h->w = bv_witness_new(h->d);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h->w);
+    if (bv_witness_set_many(h->w, h->in_t, h->in_v, h->nin, st) != BV_OK)
+        return -1;
+    if (bv_witness_generate(h->w, 7, st) != BV_OK)
+        return -1;
+    return bv_witness_check_constraints(h->w, st) == BV_OK ? 0 : -1;
+}
+
+static gl_t h_val(harness *h, bv_target t)
+{
+    gl_t v = 0;
+    CU_ASSERT_TRUE(bv_witness_try_get(h->w, t, &v));
+    return v;
+}
+
+static void h_free(harness *h)
+{
+    bv_witness_free(h->w);
+    if (h->d)
+        bv_circuit_data_free(h->d);
+    bv_circuit_free(h->c);
+}
+
+static gl_ext rand_ext(uint64_t *s)
+{
+    return gl_ext_make(tu_rand_gl(s), tu_rand_gl(s));
+}
+
+/* ------------------------------------------------------------ gate eval */
+
+static void check_gate_eval(bv_gate g, uint64_t seed)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(g.ops);
+    harness h;
+    h_new(&h);
+    uint32_t nw = BV_STD_NUM_WIRES, nk = BV_STD_NUM_CONSTANTS;
+    uint32_t ncon = g.ops->num_constraints(&g);
+    gl_ext wv[BV_STD_NUM_WIRES], kv[4];
+    bv_ext_target wt[BV_STD_NUM_WIRES], kt[4], out[256];
+    bv_hash pih;
+    bv_hash_target piht;
+    for (uint32_t i = 0; i < nw; i++) {
+        wv[i] = rand_ext(&seed);
+        wt[i] = h_input_ext(&h, wv[i]);
+    }
+    for (uint32_t i = 0; i < nk; i++) {
+        kv[i] = rand_ext(&seed);
+        kt[i] = h_input_ext(&h, kv[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pih.e[i] = tu_rand_gl(&seed);
+        piht.e[i] = h_input(&h, pih.e[i]);
+    }
+    bv_status st;
+    CU_ASSERT_EQUAL_FATAL(bv_rec_eval_gate(h.c, &g, wt, kt, &piht, out, &st), BV_OK);
+    int ok = h_run(&h, &st);
+    if (ok != 0)
+        printf("\n    %s: %s", g.ops->kind, st.msg);
+    CU_ASSERT_EQUAL_FATAL(ok, 0);
+    gl_ext native[256];
+    bv_eval_vars_ext v = {wv, kv, pih};
+    g.ops->eval_ext(&g, &v, native);
+    int bad = 0;
+    for (uint32_t j = 0; j < ncon; j++) {
+        gl_ext got = gl_ext_make(h_val(&h, out[j].c0), h_val(&h, out[j].c1));
+        if (!gl_ext_eq(got, native[j]))
+            bad++;
+    }
+    if (bad)
+        printf("\n    %s: %d of %u constraints differ", g.ops->kind, bad, ncon);
+    CU_ASSERT_EQUAL(bad, 0);
+    h_free(&h);
+    bv_gate_free(&g);
+}
+
+static void test_gate_eval_all(void)
+{
+    uint64_t s = 11;
+    check_gate_eval(bv_gate_noop(), s++);
+    check_gate_eval(bv_gate_constant(2), s++);
+    check_gate_eval(bv_gate_public_input(), s++);
+    check_gate_eval(bv_gate_arithmetic(BV_STD_ARITH_OPS), s++);
+    check_gate_eval(bv_gate_arithmetic_ext(BV_STD_ARITH_EXT_OPS), s++);
+    check_gate_eval(bv_gate_mul_ext(BV_STD_MUL_EXT_OPS), s++);
+    check_gate_eval(bv_gate_base_sum(BV_STD_BASE_SUM_LIMBS, 2), s++);
+    check_gate_eval(bv_gate_base_sum(8, 4), s++);
+    check_gate_eval(
+        bv_gate_random_access(BV_STD_RA_BITS, BV_STD_RA_COPIES, BV_STD_RA_EXTRA_CONSTANTS), s++);
+    check_gate_eval(bv_gate_reducing(BV_STD_REDUCING_COEFFS), s++);
+    check_gate_eval(bv_gate_reducing_ext(BV_STD_REDUCING_EXT_COEFFS), s++);
+    check_gate_eval(bv_gate_exponentiation(BV_STD_EXP_BITS), s++);
+    check_gate_eval(bv_gate_poseidon_mds(), s++);
+    check_gate_eval(bv_gate_poseidon(), s++);
+    check_gate_eval(bv_gate_coset_interpolation(BV_STD_CI_SUBGROUP_BITS, BV_STD_CI_DEGREE), s++);
+    check_gate_eval(bv_gate_coset_interpolation(3, 4), s++);
+}
+
+/* ------------------------------------------------------------ challenger */
+
+static void test_challenger_matches_native(void)
+{
+    uint64_t seed = 99;
+    for (int round = 0; round < 4; round++) {
+        harness h;
+        h_new(&h);
+        bv_challenger nat;
+        bv_challenger_init(&nat);
+        bv_rec_challenger rc;
+        bv_rec_challenger_init(&rc, h.c);
+        gl_t expect[200];
+        bv_target got[200];
+        size_t ng = 0;
+        /* random interleaving of observations and challenges, with runs of
+         * 0..20 observations and 1..10 challenges (crossing chunks of 8) */
+        for (int step = 0; step < 12; step++) {
+            uint32_t no = (uint32_t)(tu_rand(&seed) % 21);
+            for (uint32_t i = 0; i < no; i++) {
+                gl_t v = tu_rand_gl(&seed);
+                bv_challenger_observe(&nat, v);
+                bv_rec_observe(&rc, h_input(&h, v));
+            }
+            uint32_t nd = 1 + (uint32_t)(tu_rand(&seed) % 10);
+            for (uint32_t i = 0; i < nd && ng < 200; i++) {
+                expect[ng] = bv_challenger_get(&nat);
+                got[ng++] = bv_rec_challenge(&rc);
+            }
+        }
+        bv_status st;
+        int ok = h_run(&h, &st);
+        if (ok)
+            printf("\n    %s", st.msg);
+        CU_ASSERT_EQUAL_FATAL(ok, 0);
+        for (size_t i = 0; i < ng; i++)
+            CU_ASSERT_EQUAL(h_val(&h, got[i]), expect[i]);
+        h_free(&h);
+    }
+}
+
+/* ------------------------------------------------------------ inner proofs */
+
+/* A small inner circuit: public inputs (x, x^3 + 5x, poseidon(x)[0]). */
+typedef struct {
+    bv_circuit_data *d;
+    bv_target x;
+} inner_circ;
+
+static void inner_build(inner_circ *ic, uint32_t min_bits, gl_t salt)
+{
+    bv_plonk_config cfg = bv_plonk_config_test();
+    bv_circuit *c = bv_circuit_new(&cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ic->x = bv_circuit_add_virtual(c);
+    bv_target x3 = bv_gadget_mul(c, bv_gadget_square(c, ic->x), ic->x);
+    bv_target y = bv_gadget_mul_const_add(c, 5, ic->x, x3);
+    y = bv_gadget_add_const(c, y, salt);
+    bv_hash_target hh = bv_gadget_hash_n_to_hash_no_pad(c, &ic->x, 1);
+    bv_target pis[3] = {ic->x, y, hh.e[0]};
+    bv_circuit_register_public_inputs(c, pis, 3);
+    bv_circuit_set_min_degree_bits(c, min_bits);
+    bv_status st;
+    bv_err e = bv_circuit_build(c, &ic->d, &st);
+    if (e)
+        printf("\n    inner build: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    bv_circuit_free(c);
+}
+
+static void inner_prove(const inner_circ *ic, gl_t x, bv_proof *p)
+{
+    bv_witness *w = bv_witness_new(ic->d);
+    bv_status st;
+    CU_ASSERT_EQUAL_FATAL(bv_witness_set(w, ic->x, x, &st), BV_OK);
+    CU_ASSERT_EQUAL_FATAL(bv_witness_generate(w, 3, &st), BV_OK);
+    bv_err e = bv_prove(ic->d, w, p, NULL, &st);
+    if (e)
+        printf("\n    inner prove: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    bv_witness_free(w);
+}
+
+static bv_err verify_d(const bv_circuit_data *d, const bv_proof *p, bv_status *st)
+{
+    return bv_verify(bv_circuit_data_verifier(d), bv_circuit_data_common(d), p, st);
+}
+
+/* Inner proof verified in an outer circuit: witness satisfies the outer
+ * constraints and the outer proof verifies natively; the forwarded public
+ * inputs are the inner ones. */
+static void test_wrapper_verifies_inner(void)
+{
+    inner_circ ic;
+    inner_build(&ic, 0, 0);
+    bv_proof p;
+    inner_prove(&ic, 1234567, &p);
+    bv_status st;
+    CU_ASSERT_EQUAL_FATAL(verify_d(ic.d, &p, &st), BV_OK);
+
+    bv_plonk_config cfg = bv_plonk_config_test();
+    bv_rec_wrapper wr;
+    bv_err e = bv_rec_wrapper_build(&cfg, bv_circuit_data_verifier(ic.d),
+                                    bv_circuit_data_common(ic.d), &wr, &st);
+    if (e)
+        printf("\n    wrapper build: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    char rep[1024];
+    bv_rec_row_report(wr.data, rep, sizeof rep);
+    printf("\n    inner 2^%u (test config) -> outer 2^%u (%u rows before padding): %s",
+           bv_circuit_data_common(ic.d)->degree_bits, bv_circuit_data_common(wr.data)->degree_bits,
+           wr.rows_before_padding, rep);
+
+    /* the outer witness satisfies every row's constraints */
+    bv_witness *w = bv_witness_new(wr.data);
+    CU_ASSERT_EQUAL_FATAL(bv_rec_set_proof_target(w, &wr.inner, &p, &st), BV_OK);
+    e = bv_witness_generate(w, 1, &st);
+    if (e)
+        printf("\n    outer witness: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    e = bv_witness_check_constraints(w, &st);
+    if (e)
+        printf("\n    outer constraints: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    bv_witness_free(w);
+
+    bv_proof outer;
+    e = bv_rec_wrapper_prove(&wr, &p, &outer, &st);
+    if (e)
+        printf("\n    outer prove: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    CU_ASSERT_EQUAL(verify_d(wr.data, &outer, &st), BV_OK);
+    CU_ASSERT_EQUAL_FATAL(outer.num_public_inputs, 3);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(outer.public_inputs[i], p.public_inputs[i]);
+
+    /* tampered outer proofs are rejected natively */
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    const bv_verifier_data *vd = bv_circuit_data_verifier(wr.data);
+    CU_ASSERT_EQUAL_FATAL(bv_proof_serialize(&outer, &vd->circuit_digest, &buf, &len, &st), BV_OK);
+    uint64_t seed = 5;
+    for (int t = 0; t < 40; t++) {
+        size_t pos = (size_t)(tu_rand(&seed) % len);
+        uint8_t bit = (uint8_t)(1u << (tu_rand(&seed) % 8));
+        buf[pos] ^= bit;
+        bv_proof q;
+        bv_hash dg;
+        bv_err de = bv_proof_deserialize(bv_circuit_data_common(wr.data), buf, len, &q, &dg, &st);
+        if (de == BV_OK) {
+            int same = memcmp(&dg, &vd->circuit_digest, sizeof dg) == 0;
+            CU_ASSERT_FALSE(same && verify_d(wr.data, &q, &st) == BV_OK);
+            bv_proof_free(&q);
+        }
+        buf[pos] ^= bit;
+    }
+    free(buf);
+    bv_proof_free(&outer);
+    bv_rec_wrapper_free(&wr);
+    bv_proof_free(&p);
+    bv_circuit_data_free(ic.d);
+}
+
+/* Outer witness generation or proving must fail. */
+static int outer_accepts(const bv_rec_wrapper *wr, const bv_proof *p)
+{
+    bv_status st;
+    bv_proof out;
+    if (bv_rec_wrapper_prove(wr, p, &out, &st) != BV_OK)
+        return 0;
+    int ok = verify_d(wr->data, &out, &st) == BV_OK;
+    bv_proof_free(&out);
+    return ok;
+}
+
+static void test_soundness_tampered_inner(void)
+{
+    inner_circ ic, other;
+    inner_build(&ic, 0, 0);
+    inner_build(&other, 0, 17); /* same shape, different circuit */
+    bv_proof p, po;
+    inner_prove(&ic, 777, &p);
+    inner_prove(&other, 777, &po);
+    bv_status st;
+    bv_plonk_config cfg = bv_plonk_config_test();
+    bv_rec_wrapper wr;
+    CU_ASSERT_EQUAL_FATAL(bv_rec_wrapper_build(&cfg, bv_circuit_data_verifier(ic.d),
+                                               bv_circuit_data_common(ic.d), &wr, &st),
+                          BV_OK);
+    CU_ASSERT_TRUE(outer_accepts(&wr, &p));
+    /* a proof of another circuit with the same common data */
+    CU_ASSERT_EQUAL(verify_d(ic.d, &po, &st) == BV_OK, 0);
+    CU_ASSERT_FALSE(outer_accepts(&wr, &po));
+    /* tampered public input */
+    p.public_inputs[1] = gl_add(p.public_inputs[1], 1);
+    CU_ASSERT_FALSE(outer_accepts(&wr, &p));
+    p.public_inputs[1] = gl_sub(p.public_inputs[1], 1);
+    /* tampered opening, cap, FRI leaf, final polynomial, PoW witness */
+    p.openings[3].c1 = gl_add(p.openings[3].c1, 1);
+    CU_ASSERT_FALSE(outer_accepts(&wr, &p));
+    p.openings[3].c1 = gl_sub(p.openings[3].c1, 1);
+    p.wires_cap[2].e[1] ^= 1;
+    CU_ASSERT_FALSE(outer_accepts(&wr, &p));
+    p.wires_cap[2].e[1] ^= 1;
+    gl_t *leaf = bv_fri_proof_leaf(&p.fri, 2, 1);
+    leaf[5] = gl_add(leaf[5], 1);
+    CU_ASSERT_FALSE(outer_accepts(&wr, &p));
+    leaf[5] = gl_sub(leaf[5], 1);
+    p.fri.final_poly[0].c0 = gl_add(p.fri.final_poly[0].c0, 1);
+    CU_ASSERT_FALSE(outer_accepts(&wr, &p));
+    p.fri.final_poly[0].c0 = gl_sub(p.fri.final_poly[0].c0, 1);
+    p.fri.pow_witness = gl_add(p.fri.pow_witness, 1);
+    CU_ASSERT_FALSE(outer_accepts(&wr, &p));
+    p.fri.pow_witness = gl_sub(p.fri.pow_witness, 1);
+    /* restored: accepted again */
+    CU_ASSERT_TRUE(outer_accepts(&wr, &p));
+    bv_rec_wrapper_free(&wr);
+    bv_proof_free(&p);
+    bv_proof_free(&po);
+    bv_circuit_data_free(ic.d);
+    bv_circuit_data_free(other.d);
+}
+
+/* Recursion chain: verify, then verify the verifier, until the degree stops
+ * shrinking (the fixed point); every proof verifies natively. */
+static void test_recursion_chain_fixed_point(void)
+{
+    inner_circ ic;
+    inner_build(&ic, 12, 0);
+    bv_proof p;
+    inner_prove(&ic, 42, &p);
+    bv_status st;
+    bv_plonk_config cfg = bv_plonk_config_test();
+    const bv_circuit_data *cur = ic.d;
+    bv_rec_wrapper wr[6];
+    int nw = 0;
+    uint32_t prev_bits = bv_circuit_data_common(cur)->degree_bits;
+    printf("\n    chain: 2^%u", prev_bits);
+    for (; nw < 6; nw++) {
+        bv_err e = bv_rec_wrapper_build(&cfg, bv_circuit_data_verifier(cur),
+                                        bv_circuit_data_common(cur), &wr[nw], &st);
+        if (e)
+            printf("\n    chain build: %s", st.msg);
+        CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+        bv_proof q;
+        e = bv_rec_wrapper_prove(&wr[nw], &p, &q, &st);
+        if (e)
+            printf("\n    chain prove: %s", st.msg);
+        CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+        CU_ASSERT_EQUAL(verify_d(wr[nw].data, &q, &st), BV_OK);
+        CU_ASSERT_EQUAL(q.public_inputs[0], 42);
+        bv_proof_free(&p);
+        p = q;
+        cur = wr[nw].data;
+        uint32_t b = bv_circuit_data_common(cur)->degree_bits;
+        printf(" -> 2^%u (%u rows)", b, wr[nw].rows_before_padding);
+        if (b >= prev_bits && nw > 0) {
+            nw++;
+            break;
+        }
+        prev_bits = b;
+    }
+    CU_ASSERT_TRUE(nw < 6);
+    for (int i = 0; i < nw; i++)
+        bv_rec_wrapper_free(&wr[i]);
+    bv_proof_free(&p);
+    bv_circuit_data_free(ic.d);
+}
+
+/* 3-level aggregation tree of 8 leaves: the root's public inputs are the sum
+ * and the count; the written files pass bv_verify's loader and verifier. */
+static void test_aggregation_tree_8(void)
+{
+    bv_plonk_config cfg = bv_plonk_config_test();
+    char dir[] = "/tmp/bv_rec_aggXXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    gl_t sum = 0, count = 0;
+    bv_status st;
+    bv_err e = bv_demo_aggregate(&cfg, 3, 1000, dir, &sum, &count, &st);
+    if (e)
+        printf("\n    aggregate: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    CU_ASSERT_EQUAL(count, 8);
+    CU_ASSERT_EQUAL(sum, 8 * 1000 + 28);
+    char path[256];
+    uint8_t *cb = NULL, *pb = NULL;
+    size_t cl = 0, pl = 0;
+    snprintf(path, sizeof path, "%s/circuit.bin", dir);
+    CU_ASSERT_EQUAL_FATAL(bv_plonk_read_file(path, 1u << 30, &cb, &cl, &st), BV_OK);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/proof.bin", dir);
+    CU_ASSERT_EQUAL_FATAL(bv_plonk_read_file(path, 1u << 30, &pb, &pl, &st), BV_OK);
+    unlink(path);
+    rmdir(dir);
+    bv_verifier_data vd;
+    bv_common_data cd;
+    CU_ASSERT_EQUAL_FATAL(bv_circuit_file_deserialize(cb, cl, &vd, &cd, &st), BV_OK);
+    bv_proof p;
+    bv_hash dg;
+    CU_ASSERT_EQUAL_FATAL(bv_proof_deserialize(&cd, pb, pl, &p, &dg, &st), BV_OK);
+    CU_ASSERT_EQUAL(memcmp(&dg, &vd.circuit_digest, sizeof dg), 0);
+    CU_ASSERT_EQUAL(bv_verify(&vd, &cd, &p, &st), BV_OK);
+    CU_ASSERT_EQUAL(p.public_inputs[0], 8028);
+    CU_ASSERT_EQUAL(p.public_inputs[1], 8);
+    p.public_inputs[0] = 8029;
+    CU_ASSERT_NOT_EQUAL(bv_verify(&vd, &cd, &p, &st), BV_OK);
+    bv_proof_free(&p);
+    bv_common_data_release(&cd);
+    free(cb);
+    free(pb);
+}
+
+static void register_suites(void)
+{
+    bv_cu_add_suite("recursion");
+    bv_cu_add_test("gate evaluation on targets equals eval_ext", test_gate_eval_all);
+    bv_cu_add_test("in-circuit challenger equals native", test_challenger_matches_native);
+    bv_cu_add_test("wrapper verifies an inner proof", test_wrapper_verifies_inner);
+    bv_cu_add_test("soundness: tampered inner proofs", test_soundness_tampered_inner);
+    bv_cu_add_test("recursion chain reaches a fixed point", test_recursion_chain_fixed_point);
+    bv_cu_add_test("aggregation tree of 8 leaves", test_aggregation_tree_8);
+}
+
+BV_CU_MAIN(register_suites)

@@ -13,13 +13,14 @@
  *  - Field i of a fork is leaf i of the state tree; the field order never
  *    changes between forks (forks append or replace in place).
  *  - Forks phase0..fulu use classic containers (depth 5 up to deneb, 6 for
- *    electra/fulu). Gloas uses a ProgressiveContainer (46 fields) with
- *    progressive lists; its field gindices come from bv_ssz_progressive_gindex.
- *    Full parsing of a serialized Gloas state is not supported (its types are
- *    not final); bv_state_field_gindex() and the progressive hashing
- *    primitives in ssz.h cover it.
+ *    electra/fulu). Gloas uses a ProgressiveContainer (46 fields) whose
+ *    registry, participation, inactivity and pending lists are
+ *    ProgressiveLists; its field gindices come from bv_ssz_progressive_gindex
+ *    (validators 358, balances 359). The Gloas types follow consensus-specs
+ *    v1.7.0-alpha (Aug 2026) as implemented by @lodestar/types 1.50.0; Gloas
+ *    has no mainnet epoch yet and its types may still change.
  *  - Fork and preset detection uses the serialized layout (fixed-part size,
- *    execution payload header size), which is unambiguous for phase0..fulu;
+ *    execution payload header size), which is unambiguous for phase0..gloas;
  *    fork.current_version is reported but not trusted (test vectors carry
  *    random versions).
  */

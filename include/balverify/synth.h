@@ -1,5 +1,5 @@
 /*
- * synth.h - reproducible synthetic BeaconStates (any fork phase0..fulu,
+ * synth.h - reproducible synthetic BeaconStates (any fork phase0..gloas,
  * mainnet or minimal preset) for tests, benchmarks and the default input.
  *
  * Invariants:
@@ -17,6 +17,8 @@
  *    rewards/penalties, exited-and-withdrawn ones at 0, compounding ones up
  *    to 2048 ETH.
  *  - The synthetic protocol credentials are bv_synth_credential(seed, j).
+ *  - Default slot: 1000..1999 epochs after the fork's mainnet activation;
+ *    Gloas, which has no mainnet epoch, is placed at epoch 450000.
  */
 #ifndef BALVERIFY_SYNTH_H
 #define BALVERIFY_SYNTH_H
@@ -28,7 +30,7 @@
 #include "balverify/status.h"
 
 typedef struct {
-    bv_fork fork;        /* phase0..fulu (default deneb) */
+    bv_fork fork;        /* phase0..gloas (default deneb) */
     bv_preset preset;    /* default mainnet */
     uint64_t validators; /* registry size */
     uint64_t seed;

@@ -53,9 +53,10 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         uint64_t x = 0;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            printf("usage: %s [--fork F] [--preset mainnet|minimal] [--validators N] [--seed S] "
-                   "[--slot SLOT] [--shared K] [--wc-out FILE] -o STATE.ssz\n",
-                   prog);
+            printf(
+                "usage: %s [--fork F] [--preset mainnet|minimal] [--validators N] [--seed S] "
+                "[--slot SLOT] [--shared K] [--wc-out FILE] -o STATE.ssz (forks phase0..gloas)\n",
+                prog);
             return 0;
         }
         if (!v) {

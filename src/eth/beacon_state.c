@@ -106,7 +106,7 @@ uint64_t bv_state_field_gindex(bv_fork fork, unsigned field, unsigned *depth)
 
 size_t bv_state_fixed_size(bv_fork fork, bv_preset preset)
 {
-    if (fork < BV_FORK_PHASE0 || fork > BV_FORK_FULU ||
+    if (fork < BV_FORK_PHASE0 || fork > BV_FORK_GLOAS ||
         (preset != BV_PRESET_MAINNET && preset != BV_PRESET_MINIMAL))
         return 0;
     unsigned n;
@@ -172,7 +172,7 @@ static bv_err detect(const uint8_t *data, size_t size, bv_fork *fork, bv_preset 
         if (pos + 4 > size)
             continue;
         uint32_t first = rd32(data + pos);
-        for (int f = BV_FORK_PHASE0; f <= BV_FORK_FULU; f++) {
+        for (int f = BV_FORK_PHASE0; f <= BV_FORK_GLOAS; f++) {
             if (*fork != BV_FORK_AUTO && *fork != (bv_fork)f)
                 continue;
             if (bv_state_fixed_size((bv_fork)f, (bv_preset)p) != first)
@@ -193,9 +193,6 @@ static bv_err detect(const uint8_t *data, size_t size, bv_fork *fork, bv_preset 
             return BV_OK;
         }
     }
-    if (*fork == BV_FORK_GLOAS)
-        return bv_fail(st, BV_ERR_UNSUPPORTED,
-                       "BeaconState: parsing serialized gloas states is not supported");
     size_t smallest = bv_state_fixed_size(BV_FORK_PHASE0, BV_PRESET_MINIMAL);
     if (size < smallest)
         return bv_fail(st, BV_ERR_FORMAT,
@@ -206,7 +203,7 @@ static bv_err detect(const uint8_t *data, size_t size, bv_fork *fork, bv_preset 
                    "BeaconState: %zu bytes match no %s layout of fork %s (first offset does not "
                    "equal any fixed-part size)",
                    size, *preset == BV_PRESET_AUTO ? "known" : bv_preset_name(*preset),
-                   *fork == BV_FORK_AUTO ? "phase0..fulu" : bv_fork_name(*fork));
+                   *fork == BV_FORK_AUTO ? "phase0..gloas" : bv_fork_name(*fork));
 }
 
 /* ------------------------------------------------------------------ parsing */

@@ -1,6 +1,7 @@
 /*
  * beacon_state_layout.c - BeaconState field tables per fork and the preset
  * constants (spec/CONSENSUS.md section 4; consensus-specs presets).
+ * PTC_SIZE is 512 on mainnet and 16 on minimal; MIN_SEED_LOOKAHEAD is 1.
  */
 #include "eth/beacon_state_layout.h"
 
@@ -71,23 +72,52 @@ static const bv_field_desc fulu[] = {
     COMMON_HEAD,  ALTAIR_MID,   EPH_FIELD,
     CAPELLA_TAIL, ELECTRA_TAIL, F("proposer_lookahead", K_VEC_U64, P_PROPOSER_LOOKAHEAD),
 };
-/* Gloas (spec of Aug 2026): names and order only; the kinds of the new
- * fields are not used because serialized Gloas states are not parsed. */
+/* Gloas (EIP-7732 + EIP-7688): a ProgressiveContainer whose growing lists
+ * became ProgressiveLists. Types as in consensus-specs v1.7.0-alpha
+ * (Aug 2026) and @lodestar/types 1.50.0; Gloas is not scheduled on mainnet
+ * and its types may still change. */
 static const bv_field_desc gloas[] = {
-    COMMON_HEAD,
-    ALTAIR_MID,
+    F("genesis_time", K_U64, P_NONE),
+    F("genesis_validators_root", K_B32, P_NONE),
+    F("slot", K_U64, P_NONE),
+    F("fork", K_FORK, P_NONE),
+    F("latest_block_header", K_HEADER, P_NONE),
+    F("block_roots", K_VEC_B32, P_SLOTS_PER_HISTORICAL_ROOT),
+    F("state_roots", K_VEC_B32, P_SLOTS_PER_HISTORICAL_ROOT),
+    F("historical_roots", K_LIST_B32, P_HISTORICAL_ROOTS_LIMIT),
+    F("eth1_data", K_ETH1DATA, P_NONE),
+    F("eth1_data_votes", K_LIST_ETH1DATA, P_ETH1_VOTES),
+    F("eth1_deposit_index", K_U64, P_NONE),
+    F("validators", K_PLIST_VALIDATOR, P_NONE),
+    F("balances", K_PLIST_U64, P_NONE),
+    F("randao_mixes", K_VEC_B32, P_EPOCHS_PER_HISTORICAL_VECTOR),
+    F("slashings", K_VEC_U64, P_EPOCHS_PER_SLASHINGS_VECTOR),
+    F("previous_epoch_participation", K_PLIST_U8, P_NONE),
+    F("current_epoch_participation", K_PLIST_U8, P_NONE),
+    FINALITY,
+    F("inactivity_scores", K_PLIST_U64, P_NONE),
+    F("current_sync_committee", K_SYNC_COMMITTEE, P_SYNC_COMMITTEE_SIZE),
+    F("next_sync_committee", K_SYNC_COMMITTEE, P_SYNC_COMMITTEE_SIZE),
     F("latest_block_hash", K_B32, P_NONE),
     CAPELLA_TAIL,
-    ELECTRA_TAIL,
+    F("deposit_requests_start_index", K_U64, P_NONE),
+    F("deposit_balance_to_consume", K_U64, P_NONE),
+    F("exit_balance_to_consume", K_U64, P_NONE),
+    F("earliest_exit_epoch", K_U64, P_NONE),
+    F("consolidation_balance_to_consume", K_U64, P_NONE),
+    F("earliest_consolidation_epoch", K_U64, P_NONE),
+    F("pending_deposits", K_PLIST_PENDING_DEP, P_NONE),
+    F("pending_partial_withdrawals", K_PLIST_PENDING_PW, P_NONE),
+    F("pending_consolidations", K_PLIST_PENDING_CONS, P_NONE),
     F("proposer_lookahead", K_VEC_U64, P_PROPOSER_LOOKAHEAD),
-    F("builders", K_LIST_B32, P_NONE),
+    F("builders", K_PLIST_BUILDER, P_NONE),
     F("next_withdrawal_builder_index", K_U64, P_NONE),
-    F("execution_payload_availability", K_B32, P_NONE),
-    F("builder_pending_payments", K_B32, P_NONE),
-    F("builder_pending_withdrawals", K_LIST_B32, P_NONE),
-    F("latest_execution_payload_bid", K_B32, P_NONE),
-    F("payload_expected_withdrawals", K_LIST_B32, P_NONE),
-    F("ptc_window", K_B32, P_NONE),
+    F("execution_payload_availability", K_BITVECTOR, P_SLOTS_PER_HISTORICAL_ROOT),
+    F("builder_pending_payments", K_VEC_BUILDER_PP, P_BUILDER_PENDING_PAYMENTS),
+    F("builder_pending_withdrawals", K_PLIST_BUILDER_PW, P_NONE),
+    F("latest_execution_payload_bid", K_BID, P_NONE),
+    F("payload_expected_withdrawals", K_PLIST_WITHDRAWAL, P_NONE),
+    F("ptc_window", K_PTC_WINDOW, P_PTC_WINDOW),
 };
 
 #define N(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
@@ -154,6 +184,10 @@ uint64_t bv_layout_param(bv_preset preset, bv_param p)
         return min ? 64 : 1ULL << 18;
     case P_PROPOSER_LOOKAHEAD:
         return min ? 2 * 8 : 2 * 32;
+    case P_BUILDER_PENDING_PAYMENTS:
+        return min ? 2 * 8 : 2 * 32;
+    case P_PTC_WINDOW:
+        return min ? (3ULL * 8) << 32 | 16 : (3ULL * 32) << 32 | 512;
     }
     return 0;
 }
@@ -181,6 +215,12 @@ size_t bv_layout_fixed_size(bv_kind k, uint64_t param)
         return 8 * (size_t)param;
     case K_SYNC_COMMITTEE:
         return 48 * (size_t)param + 48;
+    case K_BITVECTOR:
+        return (size_t)param / 8;
+    case K_VEC_BUILDER_PP:
+        return 52 * (size_t)param;
+    case K_PTC_WINDOW:
+        return 8 * (size_t)(param >> 32) * (size_t)(param & 0xFFFFFFFFu);
     default:
         return 4;
     }

@@ -24,6 +24,9 @@ typedef enum {
     K_VEC_B32,        /* Vector[Bytes32, P] */
     K_VEC_U64,        /* Vector[uint64, P] */
     K_SYNC_COMMITTEE, /* SyncCommittee with P pubkeys */
+    K_BITVECTOR,      /* Bitvector[P] (P a multiple of 8) */
+    K_VEC_BUILDER_PP, /* Vector[BuilderPendingPayment, P] (gloas) */
+    K_PTC_WINDOW,     /* Vector[Vector[uint64, PTC], W], P = W << 32 | PTC (gloas) */
     /* variable-size kinds from here on */
     K_LIST_B32,          /* List[Bytes32, P] */
     K_LIST_U64,          /* List[uint64, P] */
@@ -36,6 +39,17 @@ typedef enum {
     K_LIST_PENDING_CONS, /* List[PendingConsolidation, P] */
     K_LIST_PENDING_ATT,  /* List[PendingAttestation, P] (phase0) */
     K_EPH,               /* ExecutionPayloadHeader (variant by fork) */
+    /* gloas: progressive lists (no limit) and the execution payload bid */
+    K_PLIST_VALIDATOR,
+    K_PLIST_U64,
+    K_PLIST_U8,
+    K_PLIST_PENDING_DEP,
+    K_PLIST_PENDING_PW,
+    K_PLIST_PENDING_CONS,
+    K_PLIST_BUILDER,    /* ProgressiveList[Builder] */
+    K_PLIST_BUILDER_PW, /* ProgressiveList[BuilderPendingWithdrawal] */
+    K_PLIST_WITHDRAWAL, /* ProgressiveList[Withdrawal] */
+    K_BID,              /* ExecutionPayloadBid (ProgressiveContainer, 12 fields) */
 } bv_kind;
 
 /* Preset-dependent sizes. */
@@ -53,6 +67,8 @@ typedef enum {
     P_PENDING_PARTIAL_WITHDRAWALS_LIMIT,
     P_PENDING_CONSOLIDATIONS_LIMIT,
     P_PROPOSER_LOOKAHEAD,
+    P_BUILDER_PENDING_PAYMENTS, /* 2 * SLOTS_PER_EPOCH */
+    P_PTC_WINDOW,               /* (2 + MIN_SEED_LOOKAHEAD) * SLOTS_PER_EPOCH << 32 | PTC_SIZE */
 } bv_param;
 
 typedef struct {

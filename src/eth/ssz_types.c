@@ -25,6 +25,19 @@ size_t bv_eph_fixed_size(bv_fork fork)
     return 584;
 }
 
+/* Gloas records (EIP-7732) */
+#define BUILDER_SIZE 93    /* pubkey 48, version 1, execution_address 20, balance, 2 epochs */
+#define BUILDER_PW_SIZE 36 /* fee_recipient 20, amount, builder_index */
+#define BUILDER_PP_SIZE 52 /* weight, BuilderPendingWithdrawal, proposer_index */
+#define WITHDRAWAL_SIZE 44 /* index, validator_index, address 20, amount */
+#define BID_FIXED 224      /* ExecutionPayloadBid fixed part (one offset) */
+#define BID_OFFSET_POS 188 /* position of the blob_kzg_commitments offset */
+
+static int is_progressive(bv_kind k)
+{
+    return k >= K_PLIST_VALIDATOR && k <= K_PLIST_WITHDRAWAL;
+}
+
 /* Element size of lists of fixed-size composites (0 otherwise). */
 static size_t elem_size(bv_kind k)
 {
@@ -47,6 +60,24 @@ static size_t elem_size(bv_kind k)
         return 24;
     case K_LIST_PENDING_CONS:
         return 16;
+    case K_PLIST_VALIDATOR:
+        return BV_SSZ_VALIDATOR_SIZE;
+    case K_PLIST_U64:
+        return 8;
+    case K_PLIST_U8:
+        return 1;
+    case K_PLIST_PENDING_DEP:
+        return 192;
+    case K_PLIST_PENDING_PW:
+        return 24;
+    case K_PLIST_PENDING_CONS:
+        return 16;
+    case K_PLIST_BUILDER:
+        return BUILDER_SIZE;
+    case K_PLIST_BUILDER_PW:
+        return BUILDER_PW_SIZE;
+    case K_PLIST_WITHDRAWAL:
+        return WITHDRAWAL_SIZE;
     default:
         return 0;
     }
@@ -120,9 +151,26 @@ bv_err bv_ssz_check_field(bv_fork fork, bv_kind kind, uint64_t param, const uint
                            len - fixed);
         return BV_OK;
     }
+    if (kind == K_BID) {
+        if (len < BID_FIXED)
+            return bv_fail(st, BV_ERR_FORMAT, "execution payload bid: %zu bytes, need %d", len,
+                           BID_FIXED);
+        if (rd32(bytes + BID_OFFSET_POS) != BID_FIXED)
+            return bv_fail(st, BV_ERR_FORMAT,
+                           "execution payload bid: blob_kzg_commitments offset %u != %d",
+                           rd32(bytes + BID_OFFSET_POS), BID_FIXED);
+        if ((len - BID_FIXED) % 48)
+            return bv_fail(st, BV_ERR_FORMAT,
+                           "execution payload bid: blob_kzg_commitments length %zu is not a "
+                           "multiple of 48",
+                           len - BID_FIXED);
+        return BV_OK;
+    }
     size_t es = elem_size(kind);
     if (!es)
         return bv_fail(st, BV_ERR_INTERNAL, "no element size for kind %d", (int)kind);
+    if (is_progressive(kind))
+        param = UINT64_MAX; /* progressive lists have no limit */
     if (len % es)
         return bv_fail(st, BV_ERR_FORMAT, "length %zu is not a multiple of the element size %zu",
                        len, es);
@@ -130,7 +178,7 @@ bv_err bv_ssz_check_field(bv_fork fork, bv_kind kind, uint64_t param, const uint
     if (count > param)
         return bv_fail(st, BV_ERR_FORMAT, "%llu elements exceed the limit %llu",
                        (unsigned long long)count, (unsigned long long)param);
-    if (kind == K_LIST_VALIDATOR) {
+    if (kind == K_LIST_VALIDATOR || kind == K_PLIST_VALIDATOR) {
         for (uint64_t i = 0; i < count; i++)
             if (bytes[i * es + 88] > 1)
                 return bv_fail(st, BV_ERR_FORMAT,
@@ -358,6 +406,130 @@ static bv_err sync_committee_root(uint8_t out[32], const uint8_t *b, uint64_t si
 
 typedef void (*elem_root_fn)(uint8_t out[32], const uint8_t *b);
 
+static void builder_root(uint8_t out[32], const uint8_t *b)
+{
+    uint8_t l[8][32];
+    memset(l, 0, sizeof l);
+    bv_ssz_bytes48_root(l[0], b);
+    l[1][0] = b[48]; /* version: uint8 */
+    memcpy(l[2], b + 49, 20);
+    memcpy(l[3], b + 69, 8);
+    memcpy(l[4], b + 77, 8);
+    memcpy(l[5], b + 85, 8);
+    root_leaves(out, l, 6);
+}
+
+static void builder_pw_root(uint8_t out[32], const uint8_t *b)
+{
+    uint8_t l[4][32];
+    memset(l, 0, sizeof l);
+    memcpy(l[0], b, 20);
+    memcpy(l[1], b + 20, 8);
+    memcpy(l[2], b + 28, 8);
+    root_leaves(out, l, 3);
+}
+
+static void builder_pp_root(uint8_t out[32], const uint8_t *b)
+{
+    uint8_t l[4][32];
+    memset(l, 0, sizeof l);
+    memcpy(l[0], b, 8);
+    builder_pw_root(l[1], b + 8);
+    memcpy(l[2], b + 44, 8);
+    root_leaves(out, l, 3);
+}
+
+static void withdrawal_root(uint8_t out[32], const uint8_t *b)
+{
+    uint8_t l[4][32];
+    memset(l, 0, sizeof l);
+    memcpy(l[0], b, 8);
+    memcpy(l[1], b + 8, 8);
+    memcpy(l[2], b + 16, 20);
+    memcpy(l[3], b + 36, 8);
+    root_leaves(out, l, 4);
+}
+
+static void bytes48_elem_root(uint8_t out[32], const uint8_t *b)
+{
+    bv_ssz_bytes48_root(out, b);
+}
+
+/* ProgressiveList of fixed-size composites: element roots, progressive
+ * merkleization, length mixed in. */
+static bv_err plist_composite_root(uint8_t out[32], const uint8_t *b, size_t len, size_t es,
+                                   elem_root_fn fn, bv_status *st)
+{
+    size_t count = len / es;
+    uint8_t *roots = malloc(count ? count * 32 : 32);
+    if (!roots)
+        return bv_fail(st, BV_ERR_NOMEM, "no memory for %zu element roots", count);
+    if (fn)
+        for (size_t i = 0; i < count; i++)
+            fn(roots + 32 * i, b + es * i);
+    else /* validators: the batched path */
+        bv_ssz_validator_roots(roots, b, count);
+    bv_err e = bv_ssz_merkleize_progressive(out, roots, count, st);
+    free(roots);
+    if (e == BV_OK)
+        bv_ssz_mix_in_length(out, out, count);
+    return e;
+}
+
+/* ProgressiveList of basic values: packed chunks, progressive merkleization. */
+static bv_err plist_packed_root(uint8_t out[32], const uint8_t *b, size_t len, size_t es,
+                                bv_status *st)
+{
+    size_t nchunks = (len + 31) / 32;
+    uint8_t *buf = malloc(nchunks ? nchunks * 32 : 32);
+    if (!buf)
+        return bv_fail(st, BV_ERR_NOMEM, "no memory for %zu chunks", nchunks);
+    if (nchunks) {
+        memset(buf + 32 * (nchunks - 1), 0, 32);
+        memcpy(buf, b, len);
+    }
+    bv_err e = bv_ssz_merkleize_progressive(out, buf, nchunks, st);
+    free(buf);
+    if (e == BV_OK)
+        bv_ssz_mix_in_length(out, out, len / es);
+    return e;
+}
+
+static bv_err bid_root(uint8_t out[32], const uint8_t *b, size_t len, bv_status *st)
+{
+    uint8_t l[12][32];
+    memset(l, 0, sizeof l);
+    memcpy(l[0], b, 32);        /* parent_block_hash */
+    memcpy(l[1], b + 32, 32);   /* parent_block_root */
+    memcpy(l[2], b + 64, 32);   /* block_hash */
+    memcpy(l[3], b + 96, 32);   /* prev_randao */
+    memcpy(l[4], b + 128, 20);  /* fee_recipient */
+    for (int i = 0; i < 5; i++) /* gas_limit, builder_index, slot, value, execution_payment */
+        memcpy(l[5 + i], b + 148 + 8 * i, 8);
+    bv_err e =
+        plist_composite_root(l[10], b + BID_FIXED, len - BID_FIXED, 48, bytes48_elem_root, st);
+    if (e != BV_OK)
+        return e;
+    memcpy(l[11], b + 192, 32); /* execution_requests_root */
+    return bv_ssz_progressive_container_root(out, l[0], 12, st);
+}
+
+static bv_err ptc_window_root(uint8_t out[32], const uint8_t *b, uint64_t param, bv_status *st)
+{
+    size_t w = (size_t)(param >> 32), ptc = (size_t)(param & 0xFFFFFFFFu);
+    uint8_t *roots = malloc(w * 32);
+    if (!roots)
+        return bv_fail(st, BV_ERR_NOMEM, "no memory for the PTC window");
+    bv_err e = BV_OK;
+    unsigned depth = bv_ssz_ceil_log2((ptc * 8 + 31) / 32);
+    for (size_t i = 0; i < w && e == BV_OK; i++)
+        e = bv_ssz_packed_root(roots + 32 * i, b + 8 * ptc * i, 8 * ptc, depth, st);
+    if (e == BV_OK)
+        e = bv_ssz_merkleize(out, roots, w, w, st);
+    free(roots);
+    return e;
+}
+
 static bv_err composite_list_root(uint8_t out[32], const uint8_t *b, size_t len, size_t es,
                                   uint64_t limit, elem_root_fn fn, bv_status *st)
 {
@@ -447,6 +619,40 @@ bv_err bv_ssz_field_root(bv_fork fork, bv_kind kind, uint64_t param, const uint8
         return pending_attestations_root(out, b, len, param, st);
     case K_EPH:
         return eph_root(out, fork, b, len, st);
+    case K_BITVECTOR:
+        return bv_ssz_packed_root(out, b, len, bv_ssz_ceil_log2((param + 255) / 256), st);
+    case K_VEC_BUILDER_PP: {
+        uint8_t *roots = malloc((size_t)param * 32);
+        if (!roots)
+            return bv_fail(st, BV_ERR_NOMEM, "no memory for builder payments");
+        for (uint64_t i = 0; i < param; i++)
+            builder_pp_root(roots + 32 * i, b + BUILDER_PP_SIZE * i);
+        bv_err e = bv_ssz_merkleize(out, roots, param, param, st);
+        free(roots);
+        return e;
+    }
+    case K_PTC_WINDOW:
+        return ptc_window_root(out, b, param, st);
+    case K_PLIST_VALIDATOR:
+        return plist_composite_root(out, b, len, BV_SSZ_VALIDATOR_SIZE, NULL, st);
+    case K_PLIST_U64:
+        return plist_packed_root(out, b, len, 8, st);
+    case K_PLIST_U8:
+        return plist_packed_root(out, b, len, 1, st);
+    case K_PLIST_PENDING_DEP:
+        return plist_composite_root(out, b, len, 192, pending_deposit_root, st);
+    case K_PLIST_PENDING_PW:
+        return plist_composite_root(out, b, len, 24, pending_pw_root, st);
+    case K_PLIST_PENDING_CONS:
+        return plist_composite_root(out, b, len, 16, pending_cons_root, st);
+    case K_PLIST_BUILDER:
+        return plist_composite_root(out, b, len, BUILDER_SIZE, builder_root, st);
+    case K_PLIST_BUILDER_PW:
+        return plist_composite_root(out, b, len, BUILDER_PW_SIZE, builder_pw_root, st);
+    case K_PLIST_WITHDRAWAL:
+        return plist_composite_root(out, b, len, WITHDRAWAL_SIZE, withdrawal_root, st);
+    case K_BID:
+        return bid_root(out, b, len, st);
     }
     return bv_fail(st, BV_ERR_INTERNAL, "unknown field kind %d", (int)kind);
 }

@@ -128,8 +128,10 @@ void bv_synth_credential(uint64_t seed, unsigned j, uint8_t wc[32])
     fill(&r, wc + 12, 20);
 }
 
-/* First epoch of each fork on mainnet (spec/CONSENSUS.md section 8). */
-static const uint64_t fork_epoch[] = {0, 74240, 144896, 194048, 269568, 364032, 411392};
+/* First epoch of each fork on mainnet (spec/CONSENSUS.md section 8). Gloas
+ * has no mainnet epoch yet; synthetic Gloas states pretend it starts at
+ * epoch 450000. */
+static const uint64_t fork_epoch[] = {0, 74240, 144896, 194048, 269568, 364032, 411392, 450000};
 
 /* ------------------------------------------------------------------ validators */
 
@@ -287,12 +289,106 @@ static void gen_pending_attestations(gen *g, buf *b, uint64_t limit)
     free(body.p);
 }
 
+/* Gloas records: the layouts of ssz_types.c. */
+static void gen_gloas(gen *g, bv_kind kind, uint64_t param, buf *b)
+{
+    switch (kind) {
+    case K_BITVECTOR:
+        put_rand(b, &g->r, (size_t)param / 8);
+        break;
+    case K_VEC_BUILDER_PP:
+        for (uint64_t i = 0; i < param; i++) {
+            put_u64(b, below(&g->r, 1000) * GWEI_PER_ETH); /* weight */
+            put_rand(b, &g->r, 20);                        /* fee_recipient */
+            put_u64(b, below(&g->r, 10 * GWEI_PER_ETH));   /* amount */
+            put_u64(b, below(&g->r, 8));                   /* builder_index */
+            put_u64(b, below(&g->r, g->n));                /* proposer_index */
+        }
+        break;
+    case K_PTC_WINDOW: {
+        uint64_t total = (param >> 32) * (param & 0xFFFFFFFFu);
+        for (uint64_t i = 0; i < total; i++)
+            put_u64(b, below(&g->r, g->n));
+        break;
+    }
+    case K_PLIST_BUILDER: {
+        uint64_t cnt = below(&g->r, 6);
+        for (uint64_t i = 0; i < cnt; i++) {
+            put_rand(b, &g->r, 48); /* pubkey */
+            uint8_t version = 0x03;
+            put_bytes(b, &version, 1);                           /* version */
+            put_rand(b, &g->r, 20);                              /* execution_address */
+            put_u64(b, GWEI_PER_ETH * (1 + below(&g->r, 5000))); /* balance */
+            put_u64(b, g->epoch - below(&g->r, 1000));           /* deposit_epoch */
+            put_u64(b, below(&g->r, 4) ? BV_FAR_FUTURE_EPOCH : g->epoch + below(&g->r, 300));
+        }
+        break;
+    }
+    case K_PLIST_BUILDER_PW: {
+        uint64_t cnt = below(&g->r, 4);
+        for (uint64_t i = 0; i < cnt; i++) {
+            put_rand(b, &g->r, 20);
+            put_u64(b, below(&g->r, 10 * GWEI_PER_ETH));
+            put_u64(b, below(&g->r, 8));
+        }
+        break;
+    }
+    case K_PLIST_WITHDRAWAL: {
+        uint64_t cnt = below(&g->r, 5);
+        for (uint64_t i = 0; i < cnt; i++) {
+            put_u64(b, 100000000 + i);
+            put_u64(b, below(&g->r, g->n));
+            put_rand(b, &g->r, 20);
+            put_u64(b, below(&g->r, 2 * GWEI_PER_ETH));
+        }
+        break;
+    }
+    case K_BID: {
+        put_rand(b, &g->r, 128); /* parent hash/root, block hash, prev_randao */
+        put_rand(b, &g->r, 20);  /* fee_recipient */
+        put_u64(b, 30000000 + below(&g->r, 30000000)); /* gas_limit */
+        put_u64(b, below(&g->r, 8));                   /* builder_index */
+        put_u64(b, g->slot);                           /* slot */
+        put_u64(b, below(&g->r, GWEI_PER_ETH));        /* value */
+        put_u64(b, below(&g->r, GWEI_PER_ETH));        /* execution_payment */
+        put_u32(b, 224);                               /* blob_kzg_commitments offset */
+        put_rand(b, &g->r, 32);                        /* execution_requests_root */
+        put_rand(b, &g->r, 48 * (size_t)below(&g->r, 7));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* A ProgressiveList is generated like the classic list of the same element. */
+static bv_kind classic_kind(bv_kind k)
+{
+    switch (k) {
+    case K_PLIST_VALIDATOR:
+        return K_LIST_VALIDATOR;
+    case K_PLIST_U64:
+        return K_LIST_U64;
+    case K_PLIST_U8:
+        return K_LIST_U8;
+    case K_PLIST_PENDING_DEP:
+        return K_LIST_PENDING_DEP;
+    case K_PLIST_PENDING_PW:
+        return K_LIST_PENDING_PW;
+    case K_PLIST_PENDING_CONS:
+        return K_LIST_PENDING_CONS;
+    default:
+        return k;
+    }
+}
+
 static void gen_field(gen *g, const bv_field_desc *d, buf *b)
 {
     const bv_synth_params *p = g->p;
     uint64_t param = bv_layout_param(p->preset, d->param);
     const char *name = d->name;
-    switch (d->kind) {
+    bv_kind kind = classic_kind(d->kind);
+    switch (kind) {
     case K_U64:
         if (!strcmp(name, "genesis_time"))
             put_u64(b, MAINNET_GENESIS_TIME);
@@ -300,6 +396,8 @@ static void gen_field(gen *g, const bv_field_desc *d, buf *b)
             put_u64(b, g->slot);
         else if (!strcmp(name, "eth1_deposit_index"))
             put_u64(b, g->n);
+        else if (!strcmp(name, "next_withdrawal_builder_index"))
+            put_u64(b, below(&g->r, 6));
         else if (!strcmp(name, "next_withdrawal_validator_index"))
             put_u64(b, below(&g->r, g->n));
         else if (!strcmp(name, "earliest_exit_epoch") ||
@@ -429,6 +527,9 @@ static void gen_field(gen *g, const bv_field_desc *d, buf *b)
     case K_EPH:
         gen_eph(g, b);
         break;
+    default:
+        gen_gloas(g, kind, param, b);
+        break;
     }
 }
 
@@ -436,7 +537,7 @@ bv_err bv_synth_state(const bv_synth_params *p, uint8_t **out, size_t *size, bv_
 {
     *out = NULL;
     *size = 0;
-    if (p->fork < BV_FORK_PHASE0 || p->fork > BV_FORK_FULU)
+    if (p->fork < BV_FORK_PHASE0 || p->fork > BV_FORK_GLOAS)
         return bv_fail(st, BV_ERR_UNSUPPORTED, "synthetic states: fork %s is not supported",
                        bv_fork_name(p->fork));
     if (p->preset != BV_PRESET_MAINNET && p->preset != BV_PRESET_MINIMAL)

@@ -3,8 +3,9 @@
 #
 # Independent cross-check of balverify's SSZ hashing against ChainSafe's
 # JavaScript implementation (@chainsafe/ssz + @lodestar/types, pinned in
-# tests/npm/package-lock.json). For every fork the JS library knows up to
-# Fulu, both presets and several seeds, it generates a synthetic state with
+# tests/npm/package-lock.json). For every fork phase0..gloas (Gloas with
+# the types of @lodestar/types 1.50.0), both presets and several seeds, it
+# generates a synthetic state with
 # bv_synth_state and compares state root, validators root, balances root,
 # latest_block_header root, block root, the state and block branches of
 # slot / latest_block_header / validators / balances, and the Gloas
@@ -54,7 +55,7 @@ PY
 fail=0
 cases=0
 for preset in minimal mainnet; do
-    for fork in phase0 altair bellatrix capella deneb electra fulu; do
+    for fork in phase0 altair bellatrix capella deneb electra fulu gloas; do
         for seed in 1 2 3; do
             case $seed in 1) n=1 ;; 2) n=37 ;; 3) n=300 ;; esac
             st=$WORK/$fork-$preset-$seed.ssz

@@ -87,7 +87,7 @@ expect_error "unknown fork" "$INFO" --fork pectra "$WORK/ok.ssz"
 expect_error "withdrawal credential 1" "$INFO" --wc 0x1234 "$WORK/ok.ssz"
 expect_error "trailing comma" "$INFO" --wc "$(grep -v '^#' "$D/withdrawal_credentials.txt"),"  "$WORK/ok.ssz"
 expect_error "validator count" "$SYNTH" --validators 0 -o "$WORK/x.ssz"
-expect_error "not supported" "$SYNTH" --fork gloas -o "$WORK/x.ssz"
+expect_error "unknown fork" "$SYNTH" --fork heze -o "$WORK/x.ssz"
 expect_error "not a non-negative integer" "$SYNTH" --seed -3 -o "$WORK/x.ssz"
 expect_error "cannot create" "$SYNTH" -o /nonexistent-dir/x.ssz
 

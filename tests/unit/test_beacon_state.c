@@ -34,7 +34,9 @@ static void test_layout_constants(void)
     CU_ASSERT_EQUAL(bv_state_fixed_size(BV_FORK_PHASE0, BV_PRESET_MINIMAL), 7057);
     CU_ASSERT_EQUAL(bv_state_fixed_size(BV_FORK_ELECTRA, BV_PRESET_MINIMAL), 10313);
     CU_ASSERT_EQUAL(bv_state_fixed_size(BV_FORK_FULU, BV_PRESET_MINIMAL), 10441);
-    CU_ASSERT_EQUAL(bv_state_fixed_size(BV_FORK_GLOAS, BV_PRESET_MAINNET), 0);
+    /* Gloas (types of consensus-specs v1.7.0-alpha / @lodestar/types 1.50.0) */
+    CU_ASSERT_EQUAL(bv_state_fixed_size(BV_FORK_GLOAS, BV_PRESET_MAINNET), 3134845);
+    CU_ASSERT_EQUAL(bv_state_fixed_size(BV_FORK_GLOAS, BV_PRESET_MINIMAL), 14405);
     /* field counts and gindices */
     static const unsigned nf[] = {21, 24, 25, 28, 28, 37, 38, 46};
     for (int f = 0; f < BV_FORK_COUNT; f++)
@@ -470,10 +472,10 @@ static void test_malformed(void)
     memset(m, 0xAB, n);
     expect_format_error(m, n, NULL);
     expect_format_error(m, 0, NULL);
-    /* gloas cannot be parsed */
+    /* forcing the gloas layout on an electra state */
     bv_status st;
-    CU_ASSERT_EQUAL(bv_state_parse(&s, data, n, BV_FORK_GLOAS, BV_PRESET_AUTO, &st),
-                    BV_ERR_UNSUPPORTED);
+    CU_ASSERT_EQUAL(bv_state_parse(&s, data, n, BV_FORK_GLOAS, BV_PRESET_AUTO, &st), BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "gloas"));
     /* validators/balances length mismatch is SSZ-valid but fails the registry check */
     CU_ASSERT_EQUAL(bv_state_parse(&s, data, n, BV_FORK_AUTO, BV_PRESET_AUTO, NULL), BV_OK);
     s.balance_count--;
@@ -490,7 +492,7 @@ static void test_malformed(void)
 
 static void test_synthetic_states(void)
 {
-    for (int f = BV_FORK_PHASE0; f <= BV_FORK_FULU; f++) {
+    for (int f = BV_FORK_PHASE0; f <= BV_FORK_GLOAS; f++) {
         for (int pr = 0; pr < 2; pr++) {
             bv_synth_params p;
             bv_synth_defaults(&p);
@@ -517,6 +519,14 @@ static void test_synthetic_states(void)
             CU_ASSERT_EQUAL(s.validator_count, 200);
             CU_ASSERT_EQUAL(bv_state_check_registry(&s, NULL), BV_OK);
             CU_ASSERT_EQUAL(bv_state_hash(&s, &r, NULL), BV_OK);
+            /* every field's branch verifies (progressive gindices for gloas) */
+            for (unsigned fi = 0; fi < r.nfields; fi++) {
+                uint8_t br[16 * 32];
+                unsigned depth;
+                uint64_t g;
+                CU_ASSERT_EQUAL(bv_state_field_branch(&r, fi, br, &depth, &g, NULL), BV_OK);
+                CU_ASSERT_TRUE(bv_ssz_verify_branch(r.field[fi], br, depth, g, r.state_root));
+            }
             /* the mix: shared credentials present, several statuses */
             uint8_t wc[32];
             bv_synth_credential(42, 0, wc);
@@ -537,7 +547,7 @@ static void test_synthetic_states(void)
     }
     bv_synth_params p;
     bv_synth_defaults(&p);
-    p.fork = BV_FORK_GLOAS;
+    p.fork = BV_FORK_COUNT;
     uint8_t *x;
     size_t nx;
     CU_ASSERT_EQUAL(bv_synth_state(&p, &x, &nx, NULL), BV_ERR_UNSUPPORTED);
@@ -548,7 +558,7 @@ static void test_synthetic_states(void)
 static void test_random_corruption(void)
 {
     uint64_t rs = 99;
-    for (int f = BV_FORK_PHASE0; f <= BV_FORK_FULU; f++) {
+    for (int f = BV_FORK_PHASE0; f <= BV_FORK_GLOAS; f++) {
         bv_synth_params p;
         bv_synth_defaults(&p);
         p.fork = (bv_fork)f;

@@ -77,6 +77,12 @@ bv_target bv_gadget_div(bv_circuit *c, bv_target a, bv_target b);
 
 /* x^e for a constant e (square-and-multiply with ArithmeticGate ops). */
 bv_target bv_gadget_exp_u64(bv_circuit *c, bv_target base, uint64_t e);
+/* x^(2^k) by k squarings. */
+bv_target bv_gadget_exp_power_of_2(bv_circuit *c, bv_target x, uint32_t k);
+/* base^(sum_i bits[i] 2^i) for a constant base: per bit a multiplicand
+ * 1 + bit*(base^(2^i) - 1) and a product (2 ops and one constant per bit);
+ * bits must be bool targets. */
+bv_target bv_gadget_exp_const_base_bits(bv_circuit *c, gl_t base, const bv_target *bits, size_t n);
 /* base^(sum_i bits[i] 2^i) with one ExponentiationGate row per 66 bits (the
  * config's maximum); bits must be bool targets. */
 bv_target bv_gadget_exp_bits(bv_circuit *c, bv_target base, const bv_target *bits, size_t n);

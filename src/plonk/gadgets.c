@@ -184,6 +184,26 @@ bv_target bv_gadget_exp_u64(bv_circuit *c, bv_target base, uint64_t e)
     return r;
 }
 
+bv_target bv_gadget_exp_power_of_2(bv_circuit *c, bv_target x, uint32_t k)
+{
+    for (uint32_t i = 0; i < k; i++)
+        x = bv_gadget_square(c, x);
+    return x;
+}
+
+bv_target bv_gadget_exp_const_base_bits(bv_circuit *c, gl_t base, const bv_target *bits, size_t n)
+{
+    bv_target acc = bv_circuit_one(c), one = bv_circuit_one(c);
+    gl_t pw = gl_from_u64(base); /* base^(2^i) */
+    for (size_t i = 0; i < n; i++, pw = gl_sqr(pw)) {
+        /* bit * (pw - 1) + 1 with (1, 1) constants packs with the adds; the
+         * constant pw - 1 takes a constant slot */
+        bv_target m = bv_gadget_mul_add(c, bits[i], bv_circuit_constant(c, gl_sub(pw, 1)), one);
+        acc = bv_gadget_mul(c, acc, m);
+    }
+    return acc;
+}
+
 bv_target bv_gadget_exp_bits(bv_circuit *c, bv_target base, const bv_target *bits, size_t n)
 {
     const bv_plonk_config *cfg = bv_circuit_config(c);

@@ -450,7 +450,14 @@ static void test_exp_bits(void)
     bv_gadget_split_le(c, e, 64, bits);
     bv_target r64 = bv_gadget_exp_bits(c, base, bits, 64);
     bv_target r7 = bv_gadget_exp_bits(c, base, bits, 7);
+    gl_t g = GL_MULTIPLICATIVE_GENERATOR;
+    bv_target rc = bv_gadget_exp_const_base_bits(c, g, bits, 15);
+    bv_target rc64 = bv_gadget_exp_const_base_bits(c, 3, bits, 64);
+    bv_target p2 = bv_gadget_exp_power_of_2(c, base, 10);
     h_ok(&h);
+    CU_ASSERT_EQUAL(h_val(&h, rc), gl_pow(g, ev & 0x7FFF));
+    CU_ASSERT_EQUAL(h_val(&h, rc64), gl_pow(3, ev));
+    CU_ASSERT_EQUAL(h_val(&h, p2), gl_pow(bv, 1024));
     CU_ASSERT_EQUAL(h_val(&h, r64), gl_pow(bv, ev));
     CU_ASSERT_EQUAL(h_val(&h, r7), gl_pow(bv, ev & 127));
     CU_ASSERT_EQUAL(rows_of(h.c, "Exponentiation"), 2);

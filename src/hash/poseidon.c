@@ -216,8 +216,28 @@ void bv_poseidon_permute_scalar(gl_t state[W])
         state[i] = gl_canon_(state[i]);
 }
 
+/* One state, full rounds in AVX-512 registers (12 lanes in two vectors),
+ * partial rounds scalar: the full rounds are 12-wide and vectorise, the
+ * partial rounds are a serial chain through lane 0. */
+#if defined(__x86_64__)
+static void permute_one_avx512(gl_t state[W])
+{
+    uint64_t *s = state;
+    bv_poseidon_full_rounds_avx512(s, 0, BV_POSEIDON_HALF_FULL_ROUNDS);
+    partial_rounds_fast_nc(s);
+    bv_poseidon_full_rounds_avx512(s, BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS,
+                                   BV_POSEIDON_HALF_FULL_ROUNDS);
+}
+#endif
+
 void bv_poseidon_permute(gl_t state[W])
 {
+#if defined(__x86_64__)
+    if (bv_poseidon_have_avx512()) {
+        permute_one_avx512(state);
+        return;
+    }
+#endif
     bv_poseidon_permute_scalar(state);
 }
 

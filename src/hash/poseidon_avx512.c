@@ -153,6 +153,58 @@ BV_AVX512 static void permute8(gl_t *states)
         _mm512_i64scatter_epi64((void *)(states + i), idx, s[i], 8);
 }
 
+/* ---- one state: full rounds with the 12 lanes in two vectors ---- */
+
+/* mds_t16[j] = column j of the MDS matrix, padded to 16 lanes */
+static const uint64_t mds_t16[W][16] __attribute__((aligned(64))) = {
+    {25, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15},
+    {15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41},
+    {41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16},
+    {16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2},
+    {2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28},
+    {28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13},
+    {13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13},
+    {13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39},
+    {39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18},
+    {18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34},
+    {34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20},
+    {20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17},
+};
+
+/* s (any u64 lanes) <- MDS(sbox(s + rc)), canonical out */
+BV_AVX512 static inline void full_round1(uint64_t s[W], const gl_t *rc)
+{
+    const __mmask8 m4 = 0x0f;
+    __m512i v0 = _mm512_loadu_si512((const void *)s);
+    __m512i v1 = _mm512_maskz_loadu_epi64(m4, (const void *)(s + 8));
+    __m512i r0 = _mm512_loadu_si512((const void *)rc);
+    __m512i r1 = _mm512_maskz_loadu_epi64(m4, (const void *)(rc + 8));
+    v0 = sbox8(gl8_add(v0, r0));
+    v1 = sbox8(gl8_add(v1, r1));
+    uint64_t t[16] __attribute__((aligned(64)));
+    _mm512_store_si512((void *)t, v0);
+    _mm512_store_si512((void *)(t + 8), v1);
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, b0 = a0, b1 = a0;
+    for (int j = 0; j < W; j++) {
+        __m512i l = _mm512_set1_epi64((long long)t[j]);
+        __m512i h = _mm512_set1_epi64((long long)(t[j] >> 32));
+        __m512i c0 = _mm512_load_si512((const void *)mds_t16[j]);
+        __m512i c1 = _mm512_load_si512((const void *)(mds_t16[j] + 8));
+        a0 = _mm512_add_epi64(a0, _mm512_mul_epu32(l, c0));
+        a1 = _mm512_add_epi64(a1, _mm512_mul_epu32(l, c1));
+        b0 = _mm512_add_epi64(b0, _mm512_mul_epu32(h, c0));
+        b1 = _mm512_add_epi64(b1, _mm512_mul_epu32(h, c1));
+    }
+    _mm512_storeu_si512((void *)s, reduce_split(a0, b0));
+    _mm512_mask_storeu_epi64((void *)(s + 8), m4, reduce_split(a1, b1));
+}
+
+void bv_poseidon_full_rounds_avx512(uint64_t s[W], int first, int count)
+{
+    for (int r = first; r < first + count; r++)
+        full_round1(s, bv_poseidon_rc[r]);
+}
+
 void bv_poseidon_permute_many_avx512(gl_t *states, size_t count)
 {
     for (size_t i = 0; i + 8 <= count; i += 8)

@@ -36,4 +36,9 @@ void bv_poseidon_permute_scalar(gl_t state[BV_POSEIDON_WIDTH]);
 void bv_poseidon_permute_many_avx512(gl_t *states, size_t count);
 int bv_poseidon_have_avx512(void);
 
+/* Full rounds first .. first + count - 1 on one state with AVX-512 (lanes
+ * may be non-canonical on input; canonical on output). Only valid when
+ * bv_poseidon_have_avx512(). */
+void bv_poseidon_full_rounds_avx512(uint64_t s[BV_POSEIDON_WIDTH], int first, int count);
+
 #endif

@@ -70,6 +70,29 @@ static inline gl_t sbox(gl_t x)
     return gl_mul(x3, x4);
 }
 
+/* a*b mod p for any a, b < 2^64; the result is < 2^64 but not necessarily
+ * canonical (gl_reduce128 without its final subtraction). */
+static inline uint64_t mul_lazy(uint64_t a, uint64_t b)
+{
+    unsigned __int128 x = (unsigned __int128)a * b;
+    uint64_t lo = (uint64_t)x, hi = (uint64_t)(x >> 64);
+    uint64_t t0, r;
+    if (__builtin_sub_overflow(lo, hi >> 32, &t0))
+        t0 -= GL_EPSILON; /* lo - hh + p, in [0, 2^64) */
+    if (__builtin_add_overflow(t0, (hi & GL_EPSILON) * GL_EPSILON, &r))
+        r += GL_EPSILON; /* cannot overflow again: r < (2^32 - 1)^2 */
+    return r;
+}
+
+/* x^7 for the prover's hot path: lazy products, one final reduction. Inputs
+ * and output canonical. */
+static inline gl_t sbox_lazy(gl_t x)
+{
+    uint64_t x2 = mul_lazy(x, x), x3 = mul_lazy(x2, x), x4 = mul_lazy(x2, x2);
+    uint64_t r = mul_lazy(x3, x4);
+    return r >= GL_P ? r - GL_P : r;
+}
+
 static inline gl_ext sbox_ext(gl_ext x)
 {
     gl_ext x2 = gl_ext_sqr(x), x3 = gl_ext_mul(x2, x), x4 = gl_ext_sqr(x2);
@@ -168,7 +191,7 @@ static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *ou
                 out[k++] = gl_sub(s[i], wv);
                 s[i] = wv;
             }
-            s[i] = sbox(s[i]);
+            s[i] = sbox_lazy(s[i]);
         }
         bv_gate_mds_base(s, t);
         for (int i = 0; i < 12; i++)
@@ -189,7 +212,7 @@ static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *ou
     for (int r = 0; r < BV_POSEIDON_PARTIAL_ROUNDS; r++) {
         gl_t wv = w[BV_POSEIDON_WIRE_PARTIAL + r];
         out[k++] = gl_sub(s[0], wv);
-        gl_t s0 = gl_add(sbox(wv), bv_poseidon_fast_rc[r]);
+        gl_t s0 = gl_add(sbox_lazy(wv), bv_poseidon_fast_rc[r]);
         gl_t d = gl_add(dot11(s + 1, bv_poseidon_fast_w_hats[r]),
                         gl_mul(s0, bv_gate_mds_circ[0] + MDS_DIAG0));
         for (int i = 1; i < 12; i++)
@@ -201,7 +224,7 @@ static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *ou
         for (int i = 0; i < 12; i++) {
             gl_t wv = w[BV_POSEIDON_WIRE_FULL1 + 12 * r + i];
             out[k++] = gl_sub(gl_add(s[i], bv_poseidon_rc[rr][i]), wv);
-            s[i] = sbox(wv);
+            s[i] = sbox_lazy(wv);
         }
         bv_gate_mds_base(s, t);
         for (int i = 0; i < 12; i++)

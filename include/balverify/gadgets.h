@@ -173,6 +173,10 @@ bv_ext_target bv_gadget_ext_div(bv_circuit *c, bv_ext_target a, bv_ext_target b)
 bv_ext_target bv_gadget_ext_select(bv_circuit *c, bv_target b, bv_ext_target x, bv_ext_target y);
 /* x^(2^k) by k squarings. */
 bv_ext_target bv_gadget_ext_exp_power_of_2(bv_circuit *c, bv_ext_target x, uint32_t k);
+/* sum_i coeffs[i] * alpha^i by Horner with ArithmeticExtension ops (one per
+ * coefficient): cheaper than a reducing row for a handful of terms. */
+bv_ext_target bv_gadget_ext_horner(bv_circuit *c, bv_ext_target alpha, const bv_ext_target *coeffs,
+                                   size_t n);
 /* sum_i coeffs[i] * alpha^i: ReducingGate rows (base coefficients) /
  * ReducingExtensionGate rows (ext coefficients). */
 bv_ext_target bv_gadget_reduce_base(bv_circuit *c, bv_ext_target alpha, const bv_target *coeffs,
@@ -197,6 +201,9 @@ bv_hash_target bv_gadget_hash_or_noop(bv_circuit *c, const bv_target *in, size_t
 bv_hash_target bv_gadget_two_to_one(bv_circuit *c, bv_hash_target a, bv_hash_target b);
 bv_hash_target bv_gadget_hash_constant(bv_circuit *c, bv_hash h);
 bv_hash_target bv_gadget_add_virtual_hash(bv_circuit *c);
+/* b ? x : y element-wise for a bool target b (8 ops). */
+bv_hash_target bv_gadget_select_hash(bv_circuit *c, bv_target b, bv_hash_target x,
+                                     bv_hash_target y);
 void bv_gadget_connect_hash(bv_circuit *c, bv_hash_target a, bv_hash_target b);
 
 /* Merkle proof against a cap (PROOF_SYSTEM.md section 4): leaf digest

@@ -196,6 +196,17 @@ bv_ext_target bv_gadget_ext_exp_power_of_2(bv_circuit *c, bv_ext_target x, uint3
     return x;
 }
 
+bv_ext_target bv_gadget_ext_horner(bv_circuit *c, bv_ext_target alpha, const bv_ext_target *coeffs,
+                                   size_t n)
+{
+    if (n == 0)
+        return bv_gadget_ext_zero(c);
+    bv_ext_target acc = coeffs[n - 1];
+    for (size_t i = n - 1; i-- > 0;)
+        acc = bv_gadget_ext_mul_add(c, acc, alpha, coeffs[i]);
+    return acc;
+}
+
 /* Horner over ReducingGate / ReducingExtensionGate rows. The gate processes
  * its coefficients in wire order, so wire j of row r takes the coefficient of
  * alpha^(n-1-t) with t = r*m + j - pad; the pad leading zeros of the first

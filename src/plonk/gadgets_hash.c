@@ -86,6 +86,14 @@ bv_hash_target bv_gadget_add_virtual_hash(bv_circuit *c)
     return h;
 }
 
+bv_hash_target bv_gadget_select_hash(bv_circuit *c, bv_target b, bv_hash_target x, bv_hash_target y)
+{
+    bv_hash_target r;
+    for (int i = 0; i < 4; i++)
+        r.e[i] = bv_gadget_select(c, b, x.e[i], y.e[i]);
+    return r;
+}
+
 void bv_gadget_connect_hash(bv_circuit *c, bv_hash_target a, bv_hash_target b)
 {
     for (int i = 0; i < 4; i++)

@@ -491,6 +491,8 @@ static void test_random_access(void)
     bv_target it = h_input(&h, idx4);
     bv_ext_target re = bv_gadget_random_access_ext(c, it, el, 4);
     bv_hash_target rh = bv_gadget_random_access_hash(c, it, hl, 4);
+    bv_target sb = h_input(&h, 1);
+    bv_hash_target sh = bv_gadget_select_hash(c, sb, hl[1], hl[2]);
     /* more 16-lists: the standard RandomAccess(4,4,2) gate packs 4 per row */
     for (int i = 0; i < 3; i++)
         bv_gadget_random_access(c, h_input(&h, (gl_t)i), lt + 16, 16);
@@ -500,8 +502,10 @@ static void test_random_access(void)
     CU_ASSERT_EQUAL(h_val(&h, r32), lv[idx32]);
     CU_ASSERT_EQUAL(h_val(&h, r1), lv[5]);
     CU_ASSERT_TRUE(gl_ext_eq(h_val_ext(&h, re), ev[idx4]));
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 4; k++) {
         CU_ASSERT_EQUAL(h_val(&h, rh.e[k]), hv[idx4].e[k]);
+        CU_ASSERT_EQUAL(h_val(&h, sh.e[k]), hv[1].e[k]);
+    }
     bv_gate std_ra = bv_gate_random_access(4, 4, 2);
     uint32_t n_std = 0;
     for (uint32_t r = 0; r < bv_circuit_num_rows(h.c); r++)
@@ -588,6 +592,7 @@ static void test_reduce(void)
         }
         bv_ext_target rb = bv_gadget_reduce_base(h.c, at, bc, n);
         bv_ext_target re = bv_gadget_reduce_ext(h.c, at, ec, n);
+        bv_ext_target rh = bv_gadget_ext_horner(h.c, at, ec, n);
         h_ok(&h);
         gl_ext wb = gl_ext_zero(), we = gl_ext_zero();
         for (size_t i = n; i-- > 0;) {
@@ -596,6 +601,7 @@ static void test_reduce(void)
         }
         CU_ASSERT_TRUE(gl_ext_eq(h_val_ext(&h, rb), wb));
         CU_ASSERT_TRUE(gl_ext_eq(h_val_ext(&h, re), we));
+        CU_ASSERT_TRUE(gl_ext_eq(h_val_ext(&h, rh), we));
         CU_ASSERT_EQUAL(rows_of(h.c, "Reducing"), (n + 42) / 43);
         CU_ASSERT_EQUAL(rows_of(h.c, "ReducingExtension"), (n + 31) / 32);
         h_free(&h);

@@ -19,12 +19,15 @@
  *   payload balance LEVEL INDEX      hex of a balance task
  *   keys balance-queues PROTO        the cleaner's balance queue prefixes
  *   keys all PROTO                   one example of every catalogue key
+ *   replay SPOOL                     write a balverify mirror spool file to
+ *                                    the server (PREFIX is ignored)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "balverify/keys.h"
+#include "balverify/mirror.h"
 #include "balverify/redis_conn.h"
 #include "balverify/work_queue.h"
 
@@ -181,6 +184,15 @@ static bv_err run(int argc, char **argv, bv_status *st)
 
     if (!strcmp(cmd, "payload") || !strcmp(cmd, "keys"))
         return offline(cmd, nargs, a, st);
+    if (!strcmp(cmd, "replay") && nargs == 1) {
+        char uri[300];
+        snprintf(uri, sizeof uri, "redis://%.255s:%d", host, port);
+        uint64_t n;
+        bv_err re = bv_mirror_replay_spool(uri, a[0], &n, st);
+        if (!re)
+            printf("%llu writes replayed\n", (unsigned long long)n);
+        return re;
+    }
 
     bv_work_queue q;
     bv_err e = bv_wq_init(&q, prefix, st);

@@ -10,7 +10,8 @@
 # submission finding that checkpoint resumes too (same JSON); a job on a garbled
 # state exits non-zero through sbatch --wait, with balverify's one-line error
 # in the job log; a job with a bad launcher setting fails too. A job given a
-# beacon node (BV_BEACON_NODE) fetches its input from a local replay server.
+# beacon node (BV_BEACON_NODE) fetches its input from a local replay server;
+# one rank with two OpenMP threads gives the same JSON.
 # Slurm is stopped at the end when this test started it.
 set -uo pipefail
 BUILD=$(cd "${1:?usage: slurm_job.sh BUILD_DIR SRC_DIR}" && pwd)
@@ -72,6 +73,26 @@ submit() {
   note "$name: sbatch --wait exit status $rc ($(( $(date +%s) - t )) s)"
 }
 
+# submit_poll NAME [VAR=value...]: the same, but polls the job every 0.2 s
+# (sbatch --wait polls every 2 to 10 s) and takes rc from its ExitCode.
+submit_poll() {
+  local name=$1 t j info state=""
+  t=$(date +%s)
+  shift
+  j=$(env "$@" BV_OUTPUT="$WORK/$name.json" BV_LOG="$WORK/$name.out" \
+    bash "$SRC/slurm/submit.sh" "$SRC/jobs/default.env" --parsable) || fail "$name: sbatch failed"
+  j=${j%%;*}
+  for _ in $(seq 900); do
+    info=$(scontrol show job "$j" 2>/dev/null)
+    state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$info")
+    case $state in COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) break ;; esac
+    sleep 0.2
+  done
+  rc=$(sed -n 's/.* ExitCode=\([0-9]*\):.*/\1/p' <<<"$info")
+  [ -n "$rc" ] || fail "$name: no exit code for job $j (state '$state')"
+  note "$name: job $j $state, exit status $rc ($(( $(date +%s) - t )) s)"
+}
+
 t0=$(date +%s)
 for launcher in srun mpirun; do
   submit "$launcher" BV_LAUNCHER="$launcher" BV_ROOT="$SRC" BV_BIN="$BIN"
@@ -81,6 +102,13 @@ for launcher in srun mpirun; do
   same_json "$WORK/direct.json" "$WORK/$launcher.json" ||
     { diff "$WORK/direct.json" "$WORK/$launcher.json"; fail "$launcher job output differs from the direct run"; }
 done
+
+# One rank with two threads (the rank-per-node layout): same result.
+submit_poll threads BV_ROOT="$SRC" BV_BIN="$BIN" BV_NTASKS=1 BV_CPUS_PER_TASK=2
+[ "$rc" = 0 ] || { cat "$WORK/threads.out"; fail "1-rank 2-thread job exited with $rc"; }
+grep -q "1 ranks on 1 node(s) \[localhost\], 2 thread(s) per rank" "$WORK/threads.out" ||
+  { cat "$WORK/threads.out"; fail "1-rank job did not get 2 threads"; }
+same_json "$WORK/direct.json" "$WORK/threads.json" || fail "1-rank 2-thread job output differs"
 
 # Requeue: Slurm restarts the job (SLURM_RESTART_COUNT=1) and it resumes from
 # its checkpoint. The job may already have finished when the requeue arrives;
@@ -107,7 +135,7 @@ same_json "$WORK/direct.json" "$WORK/rq.json" || fail "requeued job output diffe
 note "requeue: job $J restarted once and resumed from its checkpoint ($(( $(date +%s) - t )) s)"
 
 # A new submission that finds the checkpoint of an earlier run resumes from it.
-submit resubmit BV_ROOT="$SRC" BV_BIN="$BIN" BV_CHECKPOINT="$WORK/rq.h5"
+submit_poll resubmit BV_ROOT="$SRC" BV_BIN="$BIN" BV_CHECKPOINT="$WORK/rq.h5"
 [ "$rc" = 0 ] || { cat "$WORK/resubmit.out"; fail "resubmitted job exited with $rc"; }
 grep -q "resuming from $WORK/rq.h5 (restart count 0)" "$WORK/resubmit.out" ||
   fail "resubmitted job did not resume from the existing checkpoint"
@@ -124,7 +152,7 @@ NODE_PID=$!
 trap 'kill $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null; cleanup' EXIT
 for _ in $(seq 100); do [ -s "$WORK/node.port" ] && break; sleep 0.05; done
 [ -s "$WORK/node.port" ] || fail "replay server did not start"
-submit fetch BV_ROOT="$SRC" BV_BIN="$BIN" BV_FETCH_BIN="$BUILD/bin/bv_fetch_input" \
+submit_poll fetch BV_ROOT="$SRC" BV_BIN="$BIN" BV_FETCH_BIN="$BUILD/bin/bv_fetch_input" \
   BV_BEACON_NODE="http://127.0.0.1:$(cat "$WORK/node.port")" BV_STATE_ID=finalized \
   BV_INPUT_DIR="$WORK/fetched" BV_WITHDRAWAL_CREDENTIALS="$WC"
 [ "$rc" = 0 ] || { cat "$WORK/fetch.out"; fail "job with a beacon-node input exited with $rc"; }
@@ -140,7 +168,7 @@ submit bad BV_ROOT="$SRC" BV_BIN="$BIN" BV_INPUT_DIR= BV_STATE="$WORK/truncated.
 grep -q "balverify: error:" "$WORK/bad.out" || { cat "$WORK/bad.out"; fail "no one-line error in the failed job's log"; }
 [ ! -s "$WORK/bad.json" ] || fail "failed job left a result file"
 
-submit badlauncher BV_ROOT="$SRC" BV_BIN="$BIN" BV_LAUNCHER=ssh
+submit_poll badlauncher BV_ROOT="$SRC" BV_BIN="$BIN" BV_LAUNCHER=ssh
 [ "$rc" != 0 ] || fail "job with BV_LAUNCHER=ssh exited 0"
 grep -q "BV_LAUNCHER must be srun or mpirun" "$WORK/badlauncher.out" || fail "bad launcher not reported"
 

@@ -27,7 +27,7 @@ uint64_t bv_poseidon_mds_entry(uint32_t r, uint32_t c)
     return bv_gate_mds_circ[(c + 12 - r) % 12] + (r == c && r == 0 ? MDS_DIAG0 : 0);
 }
 
-void bv_gate_mds_base(const gl_t in[12], gl_t out[12])
+static inline void mds_base(const gl_t in[12], gl_t out[12])
 {
     /* Entries are < 2^6 and a row sums to < 2^9: accumulate the 32-bit
      * halves of the lanes separately in u64 (< 2^41 each), then reduce one
@@ -49,6 +49,11 @@ void bv_gate_mds_base(const gl_t in[12], gl_t out[12])
         }
         out[r] = gl_reduce128(((unsigned __int128)sh << 32) + sl);
     }
+}
+
+void bv_gate_mds_base(const gl_t in[12], gl_t out[12])
+{
+    mds_base(in, out);
 }
 
 void bv_gate_mds_ext(const gl_ext in[12], gl_ext out[12])
@@ -193,7 +198,7 @@ static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *ou
             }
             s[i] = sbox_lazy(s[i]);
         }
-        bv_gate_mds_base(s, t);
+        mds_base(s, t);
         for (int i = 0; i < 12; i++)
             s[i] = t[i];
     }
@@ -226,7 +231,7 @@ static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *ou
             out[k++] = gl_sub(gl_add(s[i], bv_poseidon_rc[rr][i]), wv);
             s[i] = sbox_lazy(wv);
         }
-        bv_gate_mds_base(s, t);
+        mds_base(s, t);
         for (int i = 0; i < 12; i++)
             s[i] = t[i];
     }

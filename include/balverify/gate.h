@@ -13,9 +13,11 @@
  *    F and over K respectively (for ext wires the "extension algebra" of
  *    PROOF_SYSTEM.md section 1.4 applies to gates that treat wire pairs as K
  *    elements: each such constraint yields 2 outputs, in order).
- *  - A satisfying assignment makes every constraint output zero; all-zero
- *    wires and constants satisfy every gate except ConstantGate/PublicInputGate
- *    rows with non-zero constants (unused op slots of a row stay zero).
+ *  - A satisfying assignment makes every constraint output zero. All-zero
+ *    wires and constants satisfy every op slot of the multi-op gates
+ *    (Arithmetic*, MulExtension, RandomAccess copies), so unused op slots of a
+ *    row stay zero; single-op gates whose zero row is not a solution
+ *    (Poseidon, CosetInterpolation, Exponentiation) are only added when used.
  *  - id() is a stable string that includes every parameter; gates are sorted
  *    by (degree, id) byte-wise to assign selector indices, and the id is what
  *    circuit files store (together with serialize()).

@@ -230,6 +230,47 @@ static bv_target pow_rev_bits(bv_circuit *c, gl_t base, const bv_target *bits, u
     return acc;
 }
 
+/* sum_j bits[j] 2^j with ArithmeticGate ops (the bits are already boolean:
+ * they come from a bit split). Cheaper than a BaseSum row per index. */
+static bv_target bits_to_index(bv_circuit *c, const bv_target *bits, uint32_t n)
+{
+    if (n == 0)
+        return bv_gadget_zero(c);
+    bv_target one = bv_gadget_one(c), acc = bits[0];
+    for (uint32_t j = 1; j < n; j++)
+        acc = bv_gadget_arith(c, gl_from_u64((uint64_t)1 << j), bits[j], one, 1, acc);
+    return acc;
+}
+
+/* Merkle proof to a cap (PROOF_SYSTEM.md 4): hash_or_noop(leaf), one
+ * PoseidonGate row per level with swap = index bit, then the cap entry
+ * selected by the remaining bits (RandomAccessGate). */
+static void merkle_to_cap(bv_circuit *c, const bv_target *leaf, size_t len, const bv_target *bits,
+                          const bv_hash_target *sibs, size_t nsib, const bv_hash_target *cap,
+                          size_t cap_len)
+{
+    bv_hash_target cur = bv_gadget_hash_or_noop(c, leaf, len);
+    bv_target zero = bv_gadget_zero(c);
+    for (size_t i = 0; i < nsib; i++) {
+        bv_target in[12], out[12];
+        for (int j = 0; j < 4; j++) {
+            in[j] = cur.e[j];
+            in[4 + j] = sibs[i].e[j];
+            in[8 + j] = zero;
+        }
+        bv_gadget_poseidon_permute(c, in, &bits[i], out);
+        for (int j = 0; j < 4; j++)
+            cur.e[j] = out[j];
+    }
+    if (cap_len == 1) {
+        bv_gadget_connect_hash(c, cur, cap[0]);
+        return;
+    }
+    uint32_t h = (uint32_t)__builtin_ctzll(cap_len);
+    bv_target idx = bits_to_index(c, bits + nsib, h);
+    bv_gadget_connect_hash(c, bv_gadget_random_access_hash(c, idx, cap, cap_len), cur);
+}
+
 /* ------------------------------------------------------------ FRI */
 
 static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_target *caps0,
@@ -274,9 +315,8 @@ static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_t
                                         : o == 1 ? pt->wires_cap
                                         : o == 2 ? pt->zs_pp_cap
                                                  : pt->quotient_cap;
-            bv_gadget_verify_merkle_proof_to_cap(c, leaves + lo, pt->oracle_widths[o], bits,
-                                                 pt->init_sibs + (q * 4 + o) * ns, ns, cap,
-                                                 cap_len);
+            merkle_to_cap(c, leaves + lo, pt->oracle_widths[o], bits,
+                          pt->init_sibs + (q * 4 + o) * ns, ns, cap, cap_len);
             lo += pt->oracle_widths[o];
         }
         /* x = g * omega^rev(index) */
@@ -301,16 +341,15 @@ static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_t
             uint32_t a = pt->arity_bits[i];
             size_t A = (size_t)1 << a, nsib = step_sibs(pt, cap_h, i);
             const bv_ext_target *evals = pt->step_evals + q * sev + eo;
-            bv_target k = bv_gadget_le_sum(c, bits + off, a);
+            bv_target k = bits_to_index(c, bits + off, a);
             bv_gadget_connect_ext(c, bv_gadget_random_access_ext(c, k, evals, A), ev);
             bv_target flat[512];
             for (size_t j = 0; j < A; j++) {
                 flat[2 * j] = evals[j].c0;
                 flat[2 * j + 1] = evals[j].c1;
             }
-            bv_gadget_verify_merkle_proof_to_cap(c, flat, 2 * A, bits + off + a,
-                                                 pt->step_sibs + q * ssb + so, nsib,
-                                                 pt->commit_caps + i * cap_len, cap_len);
+            merkle_to_cap(c, flat, 2 * A, bits + off + a, pt->step_sibs + q * ssb + so, nsib,
+                          pt->commit_caps + i * cap_len, cap_len);
             bv_ext_target nat[256];
             for (size_t j = 0; j < A; j++)
                 nat[j] = evals[bv_rev_bits(j, a)];

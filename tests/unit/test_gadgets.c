@@ -698,7 +698,7 @@ static void test_merkle(void)
     uint32_t indices[] = {0, 37, 63};
     for (size_t t = 0; t < 3; t++) {
         uint32_t idx = indices[t];
-        for (int tamper = 0; tamper < 3; tamper++) {
+        for (int tamper = 0; tamper < 5; tamper++) {
             harness h;
             h_new(&h);
             bv_circuit *c = h.c;
@@ -706,7 +706,9 @@ static void test_merkle(void)
             for (int j = 0; j < LEAF_LEN; j++)
                 leaf[j] = h_input(&h, leaves[idx][j] ^ (tamper == 1 && j == 3));
             bv_target bits[LOG_LEAVES];
-            bv_target it = h_input(&h, idx);
+            /* 3: a wrong leaf-level bit; 4: a wrong cap-index bit */
+            uint32_t claimed = tamper == 3 ? idx ^ 2u : tamper == 4 ? idx ^ (1u << nsib) : idx;
+            bv_target it = h_input(&h, claimed);
             bv_gadget_split_le(c, it, LOG_LEAVES, bits);
             bv_hash_target sib[LOG_LEAVES];
             for (int l = 0; l < nsib; l++) {

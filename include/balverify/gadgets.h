@@ -1,6 +1,8 @@
 /*
  * gadgets.h - circuit gadgets: arithmetic, bits, selection, extension-field
- * arithmetic, Poseidon hashing and Merkle proofs on targets.
+ * arithmetic, Poseidon hashing, Merkle proofs, the Fiat-Shamir challenger and
+ * gate constraints, all on targets (the pieces a recursive verifier is built
+ * from).
  *
  * Every gadget adds rows, copy constraints and generators to a builder
  * (circuit.h) and returns the target(s) holding its result; the value of each

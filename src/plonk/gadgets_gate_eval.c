@@ -316,9 +316,10 @@ void bv_gadget_eval_gate_constraints(bv_circuit *c, const bv_gate *g, const bv_e
     } else if (strcmp(kind, "Arithmetic") == 0) {
         for (uint32_t j = 0; j < p0; j++) {
             const bv_ext_target *o = w + 4 * j;
-            bv_ext_target prod = bv_gadget_ext_mul(c, bv_gadget_ext_mul(c, o[0], o[1]), consts[0]);
-            bv_ext_target comp = bv_gadget_ext_mul_add(c, o[2], consts[1], prod);
-            out[j] = bv_gadget_ext_sub(c, o[3], comp);
+            /* u = c0*m0*m1 - out; out - (c0*m0*m1 + c1*a) = -(c1*a) - u */
+            bv_ext_target t = bv_gadget_ext_mul(c, o[0], o[1]);
+            bv_ext_target u = bv_gadget_ext_mul_sub(c, t, consts[0], o[3]);
+            out[j] = bv_gadget_ext_arith(c, gl_neg(1), o[2], consts[1], gl_neg(1), u);
         }
     } else if (strcmp(kind, "ArithmeticExtension") == 0) {
         for (uint32_t j = 0; j < p0; j++) {

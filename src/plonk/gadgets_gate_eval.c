@@ -377,9 +377,8 @@ void bv_gadget_eval_gate_constraints(bv_circuit *c, const bv_gate *g, const bv_e
             /* bit*base + 1 - bit = bit*(base - 1) + 1 */
             bv_ext_target f = bv_gadget_ext_mul_add(c, w[bv_exp_wire_bit(p0 - 1 - i)], bm1, one);
             bv_ext_target t = w[bv_exp_wire_int(p0, i)];
-            bv_ext_target comp =
-                i == 0 ? f : bv_gadget_ext_mul(c, bv_gadget_ext_square(c, prev), f);
-            out[i] = bv_gadget_ext_sub(c, comp, t);
+            out[i] = i == 0 ? bv_gadget_ext_sub(c, f, t)
+                            : bv_gadget_ext_mul_sub(c, bv_gadget_ext_square(c, prev), f, t);
             prev = t;
         }
         out[p0] = bv_gadget_ext_sub(c, w[bv_exp_wire_out(p0)], prev);

@@ -196,6 +196,42 @@ void gl_vec_dit_butterflies(gl_t *x, gl_t *y, const gl_t *tw, size_t m)
     }
 }
 
+#if defined(__x86_64__)
+BV_AVX512 static void scale_powers_avx512(gl_t *a, size_t n, gl_t first, gl_t shift)
+{
+    uint64_t p[8];
+    p[0] = first;
+    for (int i = 1; i < 8; i++)
+        p[i] = gl_mul(p[i - 1], shift);
+    __m512i pw = _mm512_loadu_si512((const void *)p);
+    __m512i step = _mm512_set1_epi64((long long)gl_exp_power_of_2(shift, 3)); /* shift^8 */
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8) {
+        __m512i v = _mm512_loadu_si512((const void *)(a + j));
+        _mm512_storeu_si512((void *)(a + j), gl8_mul(v, pw));
+        pw = gl8_mul(pw, step);
+    }
+    _mm512_storeu_si512((void *)p, pw);
+    for (size_t k = 0; j < n; j++, k++)
+        a[j] = gl_mul(a[j], p[k]);
+}
+#endif
+
+void gl_vec_scale_powers(gl_t *a, size_t n, gl_t first, gl_t shift)
+{
+#if defined(__x86_64__)
+    if (gl_vec_have_avx512()) {
+        scale_powers_avx512(a, n, first, shift);
+        return;
+    }
+#endif
+    gl_t p = first;
+    for (size_t j = 0; j < n; j++) {
+        a[j] = gl_mul(a[j], p);
+        p = gl_mul(p, shift);
+    }
+}
+
 void gl_vec_mul(gl_t *a, const gl_t *b, size_t n)
 {
 #if defined(__x86_64__)

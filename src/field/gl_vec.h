@@ -23,6 +23,9 @@ void gl_vec_dit_butterflies(gl_t *x, gl_t *y, const gl_t *tw, size_t m);
  * runs those stages itself. */
 int gl_vec_small_stages(gl_t *a, size_t n, const gl_t *const *tw, int dif);
 
+/* a[j] *= first * shift^j */
+void gl_vec_scale_powers(gl_t *a, size_t n, gl_t first, gl_t shift);
+
 /* a[j] *= b[j] */
 void gl_vec_mul(gl_t *a, const gl_t *b, size_t n);
 

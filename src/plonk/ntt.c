@@ -294,11 +294,7 @@ static void scale_powers(gl_t *a, size_t n, gl_t shift)
 #pragma omp parallel for schedule(static) if (n >= ((size_t)1 << PAR_MIN_LOG))
     for (size_t c = 0; c < nchunks; c++) {
         size_t lo = c * chunk, hi = lo + chunk < n ? lo + chunk : n;
-        gl_t p = gl_pow(shift, lo);
-        for (size_t j = lo; j < hi; j++) {
-            a[j] = gl_mul(a[j], p);
-            p = gl_mul(p, shift);
-        }
+        gl_vec_scale_powers(a + lo, hi - lo, gl_pow(shift, lo), shift);
     }
 }
 
@@ -358,36 +354,51 @@ bv_err bv_coset_fft_rev(gl_t *a, unsigned log_n, gl_t shift, bv_status *st)
     return dif(a, log_n, st);
 }
 
-static bv_err lde_prepare(gl_t *out, const gl_t *coeffs, unsigned log_n, unsigned rate_bits,
-                          bv_status *st)
+/*
+ * LDE in bit-reversed order without transforming the zero padding: entry
+ * b*n + j of the bit-reversed LDE is the point g * omega_N^rev_r(b) *
+ * omega_n^rev(j), so block b (of 2^rate_bits blocks of n) is exactly the
+ * bit-reversed coset FFT of the n coefficients with shift
+ * z_b = g * omega_N^rev_r(b). The blocks are independent (threads take whole
+ * blocks when there are enough of them) and the r DIF stages that would only
+ * move zeros around disappear.
+ */
+bv_err bv_lde_rev(gl_t *out, const gl_t *coeffs, unsigned log_n, unsigned rate_bits, bv_status *st)
 {
     if (log_n + rate_bits > MAX_LOG)
         return bv_fail(st, BV_ERR_ARG, "LDE size 2^%u exceeds 2^32", log_n + rate_bits);
-    size_t n = (size_t)1 << log_n, big = n << rate_bits;
-    memcpy(out, coeffs, n * sizeof *out);
-    memset(out + n, 0, (big - n) * sizeof *out);
-    scale_powers(out, n, GL_MULTIPLICATIVE_GENERATOR);
+    size_t n = (size_t)1 << log_n, nb = (size_t)1 << rate_bits;
+    gl_t w = gl_root_of_unity(log_n + rate_bits);
+    /* tables up front, so concurrent blocks only read them */
+    if (log_n > 0 && !twiddles(log_n - 1))
+        return bv_fail(st, BV_ERR_NOMEM, "out of memory for NTT twiddles (2^%u)", log_n);
+    int err = 0;
+    if (nb >= (size_t)omp_get_max_threads() && nb > 1) {
+#pragma omp parallel for schedule(static) reduction(| : err)
+        for (size_t b = 0; b < nb; b++) {
+            gl_t z = gl_mul(GL_MULTIPLICATIVE_GENERATOR, gl_pow(w, bv_rev_bits(b, rate_bits)));
+            memcpy(out + b * n, coeffs, n * sizeof *out);
+            err |= bv_coset_fft_rev(out + b * n, log_n, z, NULL) != BV_OK;
+        }
+    } else {
+        for (size_t b = 0; b < nb; b++) {
+            gl_t z = gl_mul(GL_MULTIPLICATIVE_GENERATOR, gl_pow(w, bv_rev_bits(b, rate_bits)));
+            memcpy(out + b * n, coeffs, n * sizeof *out);
+            err |= bv_coset_fft_rev(out + b * n, log_n, z, NULL) != BV_OK;
+        }
+    }
+    if (err)
+        return bv_fail(st, BV_ERR_NOMEM, "LDE of 2^%u points failed", log_n + rate_bits);
     return BV_OK;
 }
 
 bv_err bv_lde(gl_t *out, const gl_t *coeffs, unsigned log_n, unsigned rate_bits, bv_status *st)
 {
-    bv_err e = lde_prepare(out, coeffs, log_n, rate_bits, st);
-    if (e)
-        return e;
-    e = dif(out, log_n + rate_bits, st);
+    bv_err e = bv_lde_rev(out, coeffs, log_n, rate_bits, st);
     if (e)
         return e;
     bv_bit_reverse(out, log_n + rate_bits);
     return BV_OK;
-}
-
-bv_err bv_lde_rev(gl_t *out, const gl_t *coeffs, unsigned log_n, unsigned rate_bits, bv_status *st)
-{
-    bv_err e = lde_prepare(out, coeffs, log_n, rate_bits, st);
-    if (e)
-        return e;
-    return dif(out, log_n + rate_bits, st);
 }
 
 /* ------------------------------------------------------------- over K */

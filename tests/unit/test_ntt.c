@@ -271,6 +271,17 @@ static void test_vec_kernels(void)
     gl_vec_mul(x2, y, N);
     for (int i = 0; i < N; i++)
         CU_ASSERT_EQUAL(x2[i], gl_mul(x[i], y[i]));
+    for (size_t cnt = 0; cnt < 40; cnt += 3) {
+        gl_t first = rnd_gl(), sh = cnt % 2 ? rnd_gl() : GL_P - 1;
+        memcpy(x2, x, sizeof x);
+        gl_vec_scale_powers(x2, cnt, first, sh);
+        gl_t p = first;
+        for (size_t i = 0; i < cnt; i++) {
+            CU_ASSERT_EQUAL(x2[i], gl_mul(x[i], p));
+            p = gl_mul(p, sh);
+        }
+        CU_ASSERT_EQUAL(x2[cnt], x[cnt]); /* nothing past n */
+    }
     printf("(avx512 kernels %s) ", gl_vec_have_avx512() ? "on" : "off");
 }
 

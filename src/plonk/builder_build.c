@@ -387,7 +387,8 @@ bv_err bv_circuit_build(bv_circuit *c, bv_circuit_data **out, bv_status *st)
         e = bv_fail(st, BV_ERR_NOMEM, "build: out of memory");
         goto fail;
     }
-    memcpy(d->public_inputs, c->pis, c->npis * sizeof *c->pis);
+    if (c->npis)
+        memcpy(d->public_inputs, c->pis, c->npis * sizeof *c->pis);
     d->gens = c->gens;
     d->ngens = c->ngens;
     c->gens = NULL;

@@ -233,7 +233,9 @@ static void test_min_degree_and_padding(void)
     bv_circuit_data *d;
     CU_ASSERT_EQUAL_FATAL(bv_circuit_build(c, &d, &st), BV_OK);
     CU_ASSERT_EQUAL(d->cd.degree_bits, 9);
-    CU_ASSERT_EQUAL(bv_circuit_build(c, &d, &st), BV_ERR_ARG); /* already built */
+    bv_circuit_data *d2 = NULL;
+    CU_ASSERT_EQUAL(bv_circuit_build(c, &d2, &st), BV_ERR_ARG); /* already built */
+    CU_ASSERT_PTR_NULL(d2);
     bv_circuit_free(c);
     bv_circuit_data_free(d);
 }

@@ -25,9 +25,9 @@ BV_AVX512 static inline __m512i bc(uint64_t c)
 
 BV_AVX512 static inline __m512i sbox8(__m512i x)
 {
-    __m512i x2 = gl8_mul(x, x);
+    __m512i x2 = gl8_sqr(x);
     __m512i x3 = gl8_mul(x2, x);
-    __m512i x4 = gl8_mul(x2, x2);
+    __m512i x4 = gl8_sqr(x2);
     return gl8_mul(x3, x4);
 }
 

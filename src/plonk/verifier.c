@@ -16,6 +16,15 @@ bv_err bv_verify(const bv_verifier_data *vd, const bv_common_data *cd, const bv_
     if (vd->cap_height != cd->config.fri.cap_height)
         return bv_fail(st, BV_ERR_FORMAT, "verifier data: cap height %u, circuit uses %u",
                        vd->cap_height, cd->config.fri.cap_height);
+    /* The digest binds the cap and the common data: recomputing it makes sure
+     * the common data used below is the one the verifier data stands for. */
+    bv_hash dg;
+    e = bv_plonk_circuit_digest(vd->cap, vd->cap_height, cd, &dg, st);
+    if (e != BV_OK)
+        return e;
+    if (!bv_hash_eq(dg, vd->circuit_digest))
+        return bv_fail(st, BV_ERR_VERIFY,
+                       "verifier data and common data disagree (circuit digest mismatch)");
     e = bv_proof_check_shape(p, cd, st);
     if (e != BV_OK)
         return e;

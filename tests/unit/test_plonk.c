@@ -220,6 +220,13 @@ static void test_public_inputs_and_other_circuit(void)
     CU_ASSERT_EQUAL(bv_verify(&a->vd, &a->cd, &p, &st), BV_OK);
     /* same shape, other circuit */
     CU_ASSERT_EQUAL(bv_verify(&b->vd, &b->cd, &p, &st), BV_ERR_VERIFY);
+    /* common data that is not the one the verifier data stands for */
+    bv_common_data other;
+    CU_ASSERT_EQUAL_FATAL(bv_common_data_copy(&other, &a->cd, &st), BV_OK);
+    other.num_public_inputs = 3;
+    CU_ASSERT_EQUAL(bv_verify(&a->vd, &other, &p, &st), BV_ERR_VERIFY);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "digest"));
+    bv_common_data_release(&other);
     /* a claimed output that is not the circuit's */
     p.public_inputs[1] = gl_add(p.public_inputs[1], 1);
     CU_ASSERT_EQUAL(bv_verify(&a->vd, &a->cd, &p, &st), BV_ERR_VERIFY);

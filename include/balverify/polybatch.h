@@ -11,8 +11,10 @@
  *    the cap commits to the batch (no salt: no zero-knowledge blinding).
  *  - Coefficients are stored poly-major: coeffs[p * n + j] is coefficient j
  *    of polynomial p.
- *  - A batch owns all its memory; bv_polybatch_free() releases it and
- *    leaves a zeroed struct (freeing twice is harmless).
+ *  - A batch owns all its memory (coefficients, the LDE matrix of
+ *    n_polys * N elements, the tree: about 8 * n_polys * N + 64 N bytes);
+ *    bv_polybatch_free() releases it and leaves a zeroed struct (freeing
+ *    twice is harmless).
  */
 #ifndef BALVERIFY_POLYBATCH_H
 #define BALVERIFY_POLYBATCH_H

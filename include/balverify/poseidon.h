@@ -33,14 +33,17 @@ typedef struct {
 
 extern const gl_t bv_poseidon_rc[BV_POSEIDON_ROUNDS][BV_POSEIDON_WIDTH];
 
-/* In-place permutation (optimised; the one everything uses). */
+/* In-place permutation (optimised; the one everything uses). On CPUs with
+ * AVX-512 its 12-wide full rounds run in vector registers (chosen at run
+ * time); the result is the same on every path. */
 void bv_poseidon_permute(gl_t state[BV_POSEIDON_WIDTH]);
 
 /* In-place permutation, reference (naive) form. For tests. */
 void bv_poseidon_permute_ref(gl_t state[BV_POSEIDON_WIDTH]);
 
-/* Permute `count` independent states at once (SIMD where available).
- * states is count * 12 contiguous elements. */
+/* Permute `count` independent states at once: with AVX-512, 8 states per
+ * kernel call side by side (the remainder one by one). states is count * 12
+ * contiguous elements. The way to hash many Merkle leaves. */
 void bv_poseidon_permute_many(gl_t *states, size_t count);
 
 /* hash_n_to_m_no_pad: overwrite-mode sponge, m outputs (m may exceed 8). */

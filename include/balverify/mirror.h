@@ -80,9 +80,14 @@ uint64_t bv_mirror_pending(const bv_mirror *m);
 /* Replay pending writes now (reconnecting if needed). */
 bv_err bv_mirror_flush(bv_mirror *m, bv_status *st);
 
-/* Flush (waiting up to resync_timeout_s), spool what is left, free. The
- * status says how many writes were spooled, if any (BV_ERR_NET then). */
+/* COLLECTIVE over cfg->comm. Flush (waiting up to resync_timeout_s);
+ * when every rank's writes are in, rank 0 completes the tasks whose
+ * consumption was deferred while Redis was away; spool what is left; free.
+ * The status says how many writes were spooled, if any (BV_ERR_NET then). */
 bv_err bv_mirror_close(bv_mirror *m, bv_status *st);
+
+/* Free without flushing (not collective): for a run that never started. */
+void bv_mirror_free(bv_mirror *m);
 
 /* Replay a spool file written by bv_mirror_close into Redis at uri. */
 bv_err bv_mirror_replay_spool(const char *uri, const char *path, uint64_t *replayed, bv_status *st);

@@ -36,6 +36,12 @@ struct bv_mirror {
     size_t npend, cap;
     uint64_t written;
     uint64_t leaves; /* validator count, learnt at mapper level 0 */
+    /* Task consumption deferred while Redis was away (rank 0). */
+    uint64_t level_total[BV_BALANCE_LEVELS];
+    uint8_t deferred[BV_BALANCE_LEVELS];
+    int mapper_deferred;
+    int have_first;
+    bv_node first; /* public values giving the run's epoch and credentials */
     int warned;
     bv_status err; /* first error to report from a callback */
 };
@@ -280,8 +286,12 @@ static bv_err on_node(void *ctx, const bv_node *n, bv_status *st)
 /* Consume the balance queue of level L (rank 0, after every rank wrote). */
 static void consume_balance(bv_mirror *m, uint32_t L, uint64_t total, const bv_node *first)
 {
-    if (!connected(m) || m->npend)
-        return; /* tasks stay queued; nothing is lost */
+    m->level_total[L] = total;
+    if (!connected(m) || m->npend) {
+        m->deferred[L] = 1; /* tasks stay queued; retried in bv_mirror_close */
+        return;
+    }
+    m->deferred[L] = 0;
     bv_work_queue q;
     bv_status st;
     if (bv_wq_init(&q, bv_queue_balance(m->proto, L).s, &st))
@@ -340,8 +350,11 @@ static bv_redis_script s_release =
 
 static void consume_mapper(bv_mirror *m, uint64_t total_leaves)
 {
-    if (!connected(m) || m->npend)
+    if (!connected(m) || m->npend) {
+        m->mapper_deferred = 1;
         return;
+    }
+    m->mapper_deferred = 0;
     bv_work_queue q;
     bv_status st;
     if (bv_wq_init(&q, bv_queue_mapper().s, &st))
@@ -424,8 +437,14 @@ static bv_err on_level(void *ctx, bv_node_kind kind, uint32_t level, uint64_t to
          * before rank 0 completes the tasks. */
         MPI_Barrier(m->comm);
         if (m->rank == 0) {
+            if (kind == BV_NODE_BALANCE && n && !m->have_first) {
+                m->first = nodes[0];
+                m->first.proof = NULL; /* only the public values are kept */
+                m->first.proof_len = 0;
+                m->have_first = 1;
+            }
             if (kind == BV_NODE_BALANCE)
-                consume_balance(m, level, total, n ? &nodes[0] : NULL);
+                consume_balance(m, level, total, m->have_first ? &m->first : NULL);
             else
                 consume_mapper(m, m->leaves);
         }
@@ -510,7 +529,7 @@ bv_err bv_mirror_open(bv_mirror **out, const bv_mirror_config *cfg, bv_status *s
     m->last_try = -10;
     MPI_Comm_rank(m->comm, &m->rank);
     if (!m->uri || !m->proto) {
-        bv_mirror_close(m, NULL);
+        bv_mirror_free(m);
         return bv_fail(st, BV_ERR_NOMEM, "mirror: out of memory");
     }
     bv_status cst;
@@ -518,7 +537,7 @@ bv_err bv_mirror_open(bv_mirror **out, const bv_mirror_config *cfg, bv_status *s
         m->r = NULL;
         if (cst.code != BV_ERR_NET || m->policy == BV_MIRROR_STOP) {
             *st = cst;
-            bv_mirror_close(m, NULL);
+            bv_mirror_free(m);
             return st->code;
         }
         fprintf(stderr, "balverify: rank %d: %s; mirroring starts when it is reachable\n", m->rank,
@@ -574,13 +593,35 @@ bv_err bv_mirror_close(bv_mirror *m, bv_status *st)
                 break;
             usleep(200000);
         }
-        if (m->npend)
-            e = m->spool ? spool(m, st)
-                         : bv_fail(st, BV_ERR_NET,
-                                   "redis %s unreachable: %zu mirror writes of rank %d lost "
-                                   "(the HDF5 checkpoint still holds every node)",
-                                   m->uri, m->npend, m->rank);
     }
+    /* Collective: tasks whose consumption was deferred are completed only
+     * once every rank's results are in Redis. */
+    unsigned long long left = m->npend, any_left = 0;
+    MPI_Allreduce(&left, &any_left, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, m->comm);
+    if (any_left == 0 && m->rank == 0 && m->consume) {
+        for (uint32_t L = 0; L < BV_BALANCE_LEVELS; L++)
+            if (m->deferred[L])
+                consume_balance(m, L, m->level_total[L], m->have_first ? &m->first : NULL);
+        if (m->mapper_deferred)
+            consume_mapper(m, m->leaves);
+        bv_status fst;
+        bv_mirror_flush(m, &fst); /* zero nodes written while consuming */
+    }
+    if (m->npend) {
+        e = m->spool ? spool(m, st)
+                     : bv_fail(st, BV_ERR_NET,
+                               "redis %s unreachable: %zu mirror writes of rank %d lost "
+                               "(the HDF5 checkpoint still holds every node)",
+                               m->uri, m->npend, m->rank);
+    }
+    bv_mirror_free(m);
+    return e;
+}
+
+void bv_mirror_free(bv_mirror *m)
+{
+    if (!m)
+        return;
     for (size_t i = 0; i < m->npend; i++)
         free_op(&m->pend[i]);
     free(m->pend);
@@ -589,7 +630,6 @@ bv_err bv_mirror_close(bv_mirror *m, bv_status *st)
     free(m->proto);
     free(m->spool);
     free(m);
-    return e;
 }
 
 static int get_u32(FILE *f, uint32_t *v)

@@ -327,8 +327,12 @@ static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_t
         bv_ext_target xe = bv_gadget_ext_from_base(c, x);
         /* combined initial value */
         bv_ext_target acc0 = bv_gadget_reduce_base(c, alpha, leaves, pt->sum_widths);
-        bv_ext_target acc1 = bv_gadget_reduce_base(
-            c, alpha, leaves + pt->oracle_widths[0] + pt->oracle_widths[1], nc);
+        /* batch 1 has only num_challenges polynomials: Horner with ext ops
+         * instead of a Reducing row */
+        const bv_target *zl = leaves + pt->oracle_widths[0] + pt->oracle_widths[1];
+        bv_ext_target acc1 = bv_gadget_ext_from_base(c, zl[nc - 1]);
+        for (size_t j = nc - 1; j-- > 0;)
+            acc1 = bv_gadget_ext_mul_add(c, acc1, alpha, bv_gadget_ext_from_base(c, zl[j]));
         bv_ext_target t0 =
             bv_gadget_ext_div(c, bv_gadget_ext_sub(c, acc0, y0), bv_gadget_ext_sub(c, xe, zeta));
         bv_ext_target t1 =
@@ -466,8 +470,15 @@ bv_err bv_rec_verify_proof(bv_circuit *c, const bv_proof_target *pt, const bv_ve
     size_t t = 0;
     for (uint32_t cc = 0; cc < nc; cc++)
         terms[t++] = bv_gadget_ext_mul(c, l0, bv_gadget_ext_sub(c, zs[cc], one));
-    for (uint32_t i = 0; i < R; i++)
-        kz[i] = bv_gadget_ext_mul_const(c, cd->k_is[i], zeta);
+    /* k_i * zeta as a chain kz_i = (k_i / k_{i-1}) kz_{i-1}: with k_i = g^i
+     * every step multiplies by the same constant, so the ops share rows
+     * (a constant per k_i would take a row each) */
+    kz[0] = bv_gadget_ext_mul_const(c, cd->k_is[0], zeta);
+    for (uint32_t i = 1; i < R; i++)
+        kz[i] = cd->k_is[i - 1] == 0
+                    ? bv_gadget_ext_mul_const(c, cd->k_is[i], zeta)
+                    : bv_gadget_ext_mul_const(c, gl_mul(cd->k_is[i], gl_inv(cd->k_is[i - 1])),
+                                              kz[i - 1]);
     for (uint32_t cc = 0; cc < nc; cc++) {
         bv_ext_target be = bv_gadget_ext_from_base(c, beta[cc]);
         bv_ext_target ge = bv_gadget_ext_from_base(c, gamma[cc]);

@@ -277,26 +277,19 @@ bv_err bv_circuit_build(bv_circuit *c, bv_circuit_data **out, bv_status *st)
     d->row_gate = malloc((size_t)n * sizeof *d->row_gate);
     d->row_consts =
         malloc((size_t)n * (cfg->num_constants ? cfg->num_constants : 1) * sizeof(gl_t));
-    size_t ncols = cd->num_constants + R;
-    d->const_sigma_values = malloc(ncols * (size_t)n * sizeof(gl_t));
-    if (!d->row_gate || !d->row_consts || !d->const_sigma_values) {
+    if (!d->row_gate || !d->row_consts) {
         e = bv_fail(st, BV_ERR_NOMEM, "build: out of memory");
         goto fail;
     }
     for (uint32_t r = 0; r < n; r++) {
-        uint32_t k = inst_to_sorted[c->row_inst[r]];
-        d->row_gate[r] = (uint16_t)k;
-        for (uint32_t s = 0; s < cd->num_selectors; s++)
-            d->const_sigma_values[(size_t)s * n + r] =
-                s == cd->selector_index[k] ? k : BV_SELECTOR_UNUSED;
-        for (uint32_t i = 0; i < cfg->num_constants; i++) {
-            gl_t v = c->row_consts[(size_t)r * cfg->num_constants + i];
-            d->row_consts[(size_t)r * cfg->num_constants + i] = v;
-            d->const_sigma_values[(size_t)(cd->num_selectors + i) * n + r] = v;
-        }
+        d->row_gate[r] = inst_to_sorted[c->row_inst[r]];
+        for (uint32_t i = 0; i < cfg->num_constants; i++)
+            d->row_consts[(size_t)r * cfg->num_constants + i] =
+                c->row_consts[(size_t)r * cfg->num_constants + i];
     }
 
-    /* Union-find over all nodes, then sigma (6.6). */
+    /* Union-find over all nodes (the smaller node represents its class, so
+     * the result does not depend on the order of the connections). */
     size_t nnodes = (size_t)n * W + c->nvirt;
     if (nnodes >= UINT32_MAX) {
         e = bv_fail(st, BV_ERR_ARG, "build: too many targets");
@@ -318,7 +311,6 @@ bv_err bv_circuit_build(bv_circuit *c, bv_circuit_data **out, bv_status *st)
         a = find(d->rep, a);
         b = find(d->rep, b);
         if (a != b) {
-            /* the smaller node becomes the representative: deterministic */
             if (a < b)
                 d->rep[b] = a;
             else
@@ -327,59 +319,10 @@ bv_err bv_circuit_build(bv_circuit *c, bv_circuit_data **out, bv_status *st)
     }
     for (size_t i = 0; i < nnodes; i++)
         d->rep[i] = find(d->rep, (uint32_t)i);
-    {
-        uint32_t *first = malloc(nnodes * sizeof *first);
-        uint32_t *last = malloc(nnodes * sizeof *last);
-        uint32_t *next = malloc((size_t)n * R * sizeof *next);
-        if (!first || !last || !next) {
-            free(first);
-            free(last);
-            free(next);
-            e = bv_fail(st, BV_ERR_NOMEM, "build: out of memory");
-            goto fail;
-        }
-        memset(first, 0xFF, nnodes * sizeof *first);
-        /* next[] is indexed by routed position r*R + i */
-        for (uint32_t r = 0; r < n; r++)
-            for (uint32_t i = 0; i < R; i++) {
-                uint32_t pos = r * R + i;
-                uint32_t rp = d->rep[(size_t)r * W + i];
-                if (first[rp] == UINT32_MAX)
-                    first[rp] = pos;
-                else
-                    next[last[rp]] = pos;
-                last[rp] = pos;
-            }
-        for (uint32_t r = 0; r < n; r++)
-            for (uint32_t i = 0; i < R; i++) {
-                uint32_t rp = d->rep[(size_t)r * W + i];
-                if (last[rp] == r * R + i)
-                    next[r * R + i] = first[rp];
-            }
-        gl_t omega = gl_root_of_unity(bits);
-        gl_t *pw = malloc((size_t)n * sizeof *pw);
-        if (!pw) {
-            free(first);
-            free(last);
-            free(next);
-            e = bv_fail(st, BV_ERR_NOMEM, "build: out of memory");
-            goto fail;
-        }
-        pw[0] = 1;
-        for (uint32_t r = 1; r < n; r++)
-            pw[r] = gl_mul(pw[r - 1], omega);
-        for (uint32_t r = 0; r < n; r++)
-            for (uint32_t i = 0; i < R; i++) {
-                uint32_t to = next[r * R + i];
-                uint32_t tr = to / R, ti = to % R;
-                d->const_sigma_values[(size_t)(cd->num_constants + i) * n + r] =
-                    gl_mul(cd->k_is[ti], pw[tr]);
-            }
-        free(pw);
-        free(first);
-        free(last);
-        free(next);
-    }
+    e = bv_plonk_fill_preprocessed(d, st);
+    if (e != BV_OK)
+        goto fail;
+    (void)R;
 
     /* Public inputs and generators move to the circuit data. */
     d->public_inputs = malloc((c->npis ? c->npis : 1) * sizeof *d->public_inputs);

@@ -64,6 +64,68 @@ bv_err bv_plonk_circuit_digest(const bv_hash *cap, uint32_t cap_height, const bv
     return BV_OK;
 }
 
+bv_err bv_plonk_fill_preprocessed(bv_circuit_data *d, bv_status *st)
+{
+    const bv_common_data *cd = &d->cd;
+    uint32_t n = d->nrows, W = d->num_wires, R = cd->config.num_routed_wires;
+    size_t ncols = cd->num_constants + R, nnodes = (size_t)n * W + d->nvirt;
+    free(d->const_sigma_values);
+    d->const_sigma_values = malloc(ncols * (size_t)n * sizeof(gl_t));
+    uint32_t *first = malloc(nnodes * sizeof *first);
+    uint32_t *last = malloc(nnodes * sizeof *last);
+    uint32_t *next = malloc((size_t)n * R * sizeof *next);
+    gl_t *pw = malloc((size_t)n * sizeof *pw);
+    bv_err e = BV_OK;
+    if (!d->const_sigma_values || !first || !last || !next || !pw) {
+        e = bv_fail(st, BV_ERR_NOMEM, "preprocessing: out of memory");
+        goto done;
+    }
+    /* selector columns and gate constants (6.4) */
+    for (uint32_t r = 0; r < n; r++) {
+        uint32_t k = d->row_gate[r];
+        for (uint32_t s = 0; s < cd->num_selectors; s++)
+            d->const_sigma_values[(size_t)s * n + r] =
+                s == cd->selector_index[k] ? k : BV_SELECTOR_UNUSED;
+        for (uint32_t i = 0; i < cd->config.num_constants; i++)
+            d->const_sigma_values[(size_t)(cd->num_selectors + i) * n + r] =
+                d->row_consts[(size_t)r * cd->config.num_constants + i];
+    }
+    /* sigma (6.6): each class's routed wires in row-major order form a cycle */
+    memset(first, 0xFF, nnodes * sizeof *first);
+    for (uint32_t r = 0; r < n; r++)
+        for (uint32_t i = 0; i < R; i++) {
+            uint32_t pos = r * R + i;
+            uint32_t rp = d->rep[(size_t)r * W + i];
+            if (first[rp] == UINT32_MAX)
+                first[rp] = pos;
+            else
+                next[last[rp]] = pos;
+            last[rp] = pos;
+        }
+    for (uint32_t r = 0; r < n; r++)
+        for (uint32_t i = 0; i < R; i++) {
+            uint32_t rp = d->rep[(size_t)r * W + i];
+            if (last[rp] == r * R + i)
+                next[r * R + i] = first[rp];
+        }
+    gl_t omega = gl_root_of_unity(cd->degree_bits);
+    pw[0] = 1;
+    for (uint32_t r = 1; r < n; r++)
+        pw[r] = gl_mul(pw[r - 1], omega);
+    for (uint32_t r = 0; r < n; r++)
+        for (uint32_t i = 0; i < R; i++) {
+            uint32_t to = next[r * R + i];
+            d->const_sigma_values[(size_t)(cd->num_constants + i) * n + r] =
+                gl_mul(cd->k_is[to % R], pw[to / R]);
+        }
+done:
+    free(first);
+    free(last);
+    free(next);
+    free(pw);
+    return e;
+}
+
 const bv_verifier_data *bv_circuit_data_verifier(const bv_circuit_data *d)
 {
     return &d->vd;

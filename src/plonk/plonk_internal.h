@@ -45,6 +45,9 @@ struct bv_circuit_data {
     bv_polybatch *const_sigma_batch; /* LDE + Merkle tree */
 };
 
+/* Fill const_sigma_values (selector columns, gate constants, sigmas) from
+ * row_gate, row_consts and rep. */
+bv_err bv_plonk_fill_preprocessed(struct bv_circuit_data *d, bv_status *st);
 /* Commit to [constants ‖ sigmas] and derive the circuit digest. */
 bv_err bv_plonk_commit_preprocessed(struct bv_circuit_data *d, bv_status *st);
 

@@ -198,6 +198,20 @@ int main(int argc, char **argv)
     const bv_proof_target *t3[2] = {&ag.left, &ag.right};
     const bv_proof *i3[2] = {&p2, &p2};
     time_prove("2-to-1", ag.data, t3, i3, 2, reps, &p3);
+
+    bv_rec_aggregator ag2;
+    if (bv_rec_aggregator_build(&cfg, bv_circuit_data_verifier(ag.data),
+                                bv_circuit_data_common(ag.data), bench_sum_combine, NULL, &ag2,
+                                &st))
+        die("aggregator 2 build", &st);
+    describe("2-to-1 node over two 2-to-1 proofs (next tree level)", ag2.data,
+             ag2.rows_before_padding);
+    bv_proof p4;
+    const bv_proof_target *t4[2] = {&ag2.left, &ag2.right};
+    const bv_proof *i4[2] = {&p3, &p3};
+    time_prove("2-to-1 level 2", ag2.data, t4, i4, 2, reps, &p4);
+    bv_proof_free(&p4);
+    bv_rec_aggregator_free(&ag2);
     printf("(timings on a shared machine; other work may have been running)\n");
 
     bv_proof_free(&p3);

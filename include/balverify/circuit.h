@@ -66,6 +66,19 @@ typedef bv_err (*bv_simple_gen_fn)(bv_witness *w, const bv_target *in, size_t ni
                                    const bv_target *out, size_t nout, const gl_t *params,
                                    size_t nparams, bv_status *st);
 
+/* A simple generator object (what bv_circuit_add_simple_generator adds);
+ * name is copied. NULL when out of memory. */
+bv_generator *bv_simple_generator_new(const char *name, bv_simple_gen_fn fn, const bv_target *in,
+                                      size_t nin, const bv_target *out, size_t nout,
+                                      const gl_t *params, size_t nparams);
+/* 1 and the fields when g is a simple generator, else 0. */
+int bv_simple_generator_info(const bv_generator *g, bv_simple_gen_fn *fn, const bv_target **in,
+                             size_t *nin, const bv_target **out, size_t *nout, const gl_t **params,
+                             size_t *nparams);
+/* The function behind bv_circuit_add_copy_generator (kind name "Copy"). */
+bv_err bv_copy_generator_fn(bv_witness *w, const bv_target *in, size_t nin, const bv_target *out,
+                            size_t nout, const gl_t *params, size_t nparams, bv_status *st);
+
 /* ------------------------------------------------------------------------ */
 /* Builder                                                                   */
 /* ------------------------------------------------------------------------ */

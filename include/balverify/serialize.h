@@ -47,6 +47,19 @@ bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_dat
 bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, bv_verifier_data *vd,
                                    bv_common_data *cd, bv_status *st);
 
+/* Prover data = circuit file + row gates/constants, copy classes, constant
+ * bindings, public-input targets and witness generators. Gate-op, random,
+ * copy and simple generators can be written (others: BV_ERR_UNSUPPORTED);
+ * simple generators are stored by kind name and mapped back to functions by
+ * resolve(name) on load (NULL: only "Copy" is known). Loading recomputes the
+ * preprocessed commitment and requires the stored circuit digest. */
+#define BV_PROVER_MAGIC "BVPROVD1"
+typedef bv_simple_gen_fn (*bv_generator_resolver)(const char *name);
+bv_err bv_prover_data_serialize(const bv_circuit_data *d, uint8_t **out, size_t *len,
+                                bv_status *st);
+bv_err bv_prover_data_deserialize(const uint8_t *in, size_t len, bv_generator_resolver resolve,
+                                  bv_circuit_data **out, bv_status *st);
+
 /* Whole-file helpers (max: refuse files larger than this). */
 bv_err bv_plonk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv_status *st);
 bv_err bv_plonk_write_file(const char *path, const uint8_t *buf, size_t len, bv_status *st);

@@ -492,7 +492,7 @@ void bv_circuit_add_generator(bv_circuit *c, bv_generator *g)
     add_gen_entry(c, (bv_gen_entry){BV_GEN_OBJECT, 0, 0, g});
 }
 
-/* Simple generator: one allocation with its target and parameter arrays. */
+/* Simple generator: one allocation with its name, target and parameter arrays. */
 typedef struct {
     bv_generator base;
     bv_simple_gen_fn fn;
@@ -515,6 +515,54 @@ static bv_err simple_run(const bv_generator *g, bv_witness *w, bv_status *st)
     return s->fn(w, s->in, s->nin, s->out, s->nout, s->params, s->nparams, st);
 }
 
+bv_generator *bv_simple_generator_new(const char *name, bv_simple_gen_fn fn, const bv_target *in,
+                                      size_t nin, const bv_target *out, size_t nout,
+                                      const gl_t *params, size_t nparams)
+{
+    size_t nl = strlen(name) + 1;
+    size_t sz = sizeof(simple_gen) + (nin + nout) * sizeof(bv_target) + nparams * sizeof(gl_t) + nl;
+    simple_gen *s = calloc(1, sz);
+    if (!s)
+        return NULL;
+    s->base.deps = simple_deps;
+    s->base.run = simple_run;
+    s->base.destroy = NULL;
+    s->fn = fn;
+    s->nin = nin;
+    s->nout = nout;
+    s->nparams = nparams;
+    s->in = (bv_target *)(s + 1);
+    s->out = s->in + nin;
+    s->params = (gl_t *)(s->out + nout);
+    char *nm = (char *)(s->params + nparams);
+    memcpy(nm, name, nl);
+    s->base.name = nm;
+    if (nin)
+        memcpy(s->in, in, nin * sizeof *in);
+    if (nout)
+        memcpy(s->out, out, nout * sizeof *out);
+    if (nparams)
+        memcpy(s->params, params, nparams * sizeof *params);
+    return &s->base;
+}
+
+int bv_simple_generator_info(const bv_generator *g, bv_simple_gen_fn *fn, const bv_target **in,
+                             size_t *nin, const bv_target **out, size_t *nout, const gl_t **params,
+                             size_t *nparams)
+{
+    if (!g || g->run != simple_run)
+        return 0;
+    const simple_gen *s = (const simple_gen *)g;
+    *fn = s->fn;
+    *in = s->in;
+    *nin = s->nin;
+    *out = s->out;
+    *nout = s->nout;
+    *params = s->params;
+    *nparams = s->nparams;
+    return 1;
+}
+
 void bv_circuit_add_simple_generator(bv_circuit *c, const char *name, bv_simple_gen_fn fn,
                                      const bv_target *in, size_t nin, const bv_target *out,
                                      size_t nout, const gl_t *params, size_t nparams)
@@ -533,34 +581,16 @@ void bv_circuit_add_simple_generator(bv_circuit *c, const char *name, bv_simple_
                             name, out[i].row, out[i].col);
             return;
         }
-    size_t sz = sizeof(simple_gen) + (nin + nout) * sizeof(bv_target) + nparams * sizeof(gl_t);
-    simple_gen *s = calloc(1, sz);
-    if (!s) {
+    bv_generator *g = bv_simple_generator_new(name, fn, in, nin, out, nout, params, nparams);
+    if (!g) {
         bv_builder_fail(c, BV_ERR_NOMEM, "generator %s: out of memory", name);
         return;
     }
-    s->base.name = name;
-    s->base.deps = simple_deps;
-    s->base.run = simple_run;
-    s->base.destroy = NULL;
-    s->fn = fn;
-    s->nin = nin;
-    s->nout = nout;
-    s->nparams = nparams;
-    s->in = (bv_target *)(s + 1);
-    s->out = s->in + nin;
-    s->params = (gl_t *)(s->out + nout);
-    if (nin)
-        memcpy(s->in, in, nin * sizeof *in);
-    if (nout)
-        memcpy(s->out, out, nout * sizeof *out);
-    if (nparams)
-        memcpy(s->params, params, nparams * sizeof *params);
-    add_gen_entry(c, (bv_gen_entry){BV_GEN_OBJECT, 0, 0, &s->base});
+    add_gen_entry(c, (bv_gen_entry){BV_GEN_OBJECT, 0, 0, g});
 }
 
-static bv_err copy_fn(bv_witness *w, const bv_target *in, size_t nin, const bv_target *out,
-                      size_t nout, const gl_t *params, size_t nparams, bv_status *st)
+bv_err bv_copy_generator_fn(bv_witness *w, const bv_target *in, size_t nin, const bv_target *out,
+                            size_t nout, const gl_t *params, size_t nparams, bv_status *st)
 {
     (void)nin;
     (void)nout;
@@ -571,7 +601,7 @@ static bv_err copy_fn(bv_witness *w, const bv_target *in, size_t nin, const bv_t
 
 void bv_circuit_add_copy_generator(bv_circuit *c, bv_target src, bv_target dst)
 {
-    bv_circuit_add_simple_generator(c, "Copy", copy_fn, &src, 1, &dst, 1, NULL, 0);
+    bv_circuit_add_simple_generator(c, "Copy", bv_copy_generator_fn, &src, 1, &dst, 1, NULL, 0);
 }
 
 void bv_circuit_add_random_generator(bv_circuit *c, bv_target t)

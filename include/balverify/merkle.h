@@ -71,6 +71,16 @@ bv_err bv_merkle_verify(const gl_t *leaf, size_t leaf_len, size_t index, const b
                         unsigned cap_height, const bv_hash *siblings, unsigned n_siblings,
                         bv_status *st);
 
+/* Verify `count` leaves of the same tree at once (batched hashing; same
+ * result as count calls of bv_merkle_verify). Leaf k is at leaves + k *
+ * leaf_stride (leaf_len elements), has index indices[k] and its siblings at
+ * siblings + k * sib_stride. On failure returns BV_ERR_VERIFY, names the
+ * first failing leaf and stores its position k in *bad (if bad != NULL). */
+bv_err bv_merkle_verify_many(const gl_t *leaves, size_t leaf_len, size_t leaf_stride,
+                             const size_t *indices, size_t count, const bv_hash *cap,
+                             unsigned cap_height, const bv_hash *siblings, size_t sib_stride,
+                             unsigned n_siblings, size_t *bad, bv_status *st);
+
 /* hash_or_noop of many rows at once: out[i] = hash_or_noop(rows[i*stride ..
  * +leaf_len]), using batched permutations (single-threaded; callers split). */
 void bv_merkle_hash_leaves(bv_hash *out, const gl_t *rows, size_t n_rows, size_t leaf_len,

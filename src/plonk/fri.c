@@ -663,18 +663,65 @@ bv_err bv_fri_verify(const bv_fri_params *params, const bv_hash *const *caps,
         }
     }
 
-    gl_t omega = gl_root_of_unity(lde_bits);
-    for (size_t q = 0; q < proof->n_queries && !e; q++) {
-        size_t idx = (size_t)(bv_challenger_get(ch) & (big - 1));
-        for (size_t o = 0; o < inst->n_oracles && !e; o++) {
-            e = bv_merkle_verify(bv_fri_proof_leaf(proof, q, o), inst->oracle_widths[o], idx,
-                                 caps[o], cfg->cap_height, bv_fri_proof_leaf_sibs(proof, q, o),
-                                 init_n_sibs(params), st);
-            if (e)
-                bv_fail_ctx(st, "FRI query %zu, oracle %zu", q, o);
+    /* all query indices first (they only depend on the transcript), then
+     * every Merkle path, batched per oracle / layer across queries */
+    size_t nq = proof->n_queries;
+    size_t *idx0 = malloc(nq * sizeof *idx0), *cidx = malloc(nq * sizeof *cidx);
+    size_t *cur = malloc(nq * sizeof *cur);
+    size_t maxa = 0;
+    for (uint32_t i = 0; i < nr; i++)
+        if (((size_t)1 << params->reduction_arity_bits[i]) > maxa)
+            maxa = (size_t)1 << params->reduction_arity_bits[i];
+    gl_t *flat = malloc((nq * 2 * maxa + 1) * sizeof *flat);
+    if (!idx0 || !cidx || !cur || !flat) {
+        e = bv_fail(st, BV_ERR_NOMEM, "out of memory verifying FRI");
+        goto out;
+    }
+    for (size_t q = 0; q < nq; q++)
+        idx0[q] = cur[q] = (size_t)(bv_challenger_get(ch) & (big - 1));
+    {
+        size_t sumw = 0, off = 0;
+        for (size_t o = 0; o < inst->n_oracles; o++)
+            sumw += inst->oracle_widths[o];
+        for (size_t o = 0; o < inst->n_oracles; o++) {
+            size_t bad = 0;
+            e = bv_merkle_verify_many(
+                proof->init_leaves + off, inst->oracle_widths[o], sumw, idx0, nq, caps[o],
+                cfg->cap_height, bv_fri_proof_leaf_sibs(proof, 0, o),
+                (size_t)inst->n_oracles * init_n_sibs(params), init_n_sibs(params), &bad, st);
+            if (e) {
+                bv_fail_ctx(st, "FRI query %zu, oracle %zu", bad, o);
+                goto out;
+            }
+            off += inst->oracle_widths[o];
         }
-        if (e)
-            break;
+    }
+    for (uint32_t i = 0; i < nr; i++) {
+        unsigned a = params->reduction_arity_bits[i];
+        size_t A = (size_t)1 << a;
+        for (size_t q = 0; q < nq; q++) {
+            cidx[q] = cur[q] >> a;
+            const gl_ext *ev = bv_fri_proof_step_evals(proof, q, i);
+            for (size_t j = 0; j < A; j++) {
+                flat[q * 2 * A + 2 * j] = ev[j].c0;
+                flat[q * 2 * A + 2 * j + 1] = ev[j].c1;
+            }
+        }
+        size_t bad = 0;
+        e = bv_merkle_verify_many(flat, 2 * A, 2 * A, cidx, nq, proof->commit_caps + i * cap_len,
+                                  cfg->cap_height, bv_fri_proof_step_sibs(proof, 0, i),
+                                  step_sibs_per_query(params), bv_fri_proof_step_n_sibs(params, i),
+                                  &bad, st);
+        if (e) {
+            bv_fail_ctx(st, "FRI query %zu, layer %u", bad, i);
+            goto out;
+        }
+        memcpy(cur, cidx, nq * sizeof *cur);
+    }
+
+    gl_t omega = gl_root_of_unity(lde_bits);
+    for (size_t q = 0; q < nq && !e; q++) {
+        size_t idx = idx0[q];
         gl_t x = gl_mul(GL_MULTIPLICATIVE_GENERATOR, gl_pow(omega, bv_rev_bits(idx, lde_bits)));
         /* combined value at x */
         gl_ext ev = gl_ext_zero();
@@ -695,7 +742,6 @@ bv_err bv_fri_verify(const bv_fri_params *params, const bv_hash *const *caps,
         }
         if (e)
             break;
-        unsigned bits = lde_bits;
         for (uint32_t i = 0; i < nr; i++) {
             unsigned a = params->reduction_arity_bits[i];
             size_t A = (size_t)1 << a, k = idx & (A - 1), coset = idx >> a;
@@ -706,18 +752,6 @@ bv_err bv_fri_verify(const bv_fri_params *params, const bv_hash *const *caps,
                             i);
                 break;
             }
-            gl_t flat[512];
-            for (size_t j = 0; j < A; j++) {
-                flat[2 * j] = evals[j].c0;
-                flat[2 * j + 1] = evals[j].c1;
-            }
-            e = bv_merkle_verify(flat, 2 * A, coset, proof->commit_caps + i * cap_len,
-                                 cfg->cap_height, bv_fri_proof_step_sibs(proof, q, i),
-                                 bv_fri_proof_step_n_sibs(params, i), st);
-            if (e) {
-                bv_fail_ctx(st, "FRI query %zu, layer %u", q, i);
-                break;
-            }
             gl_ext nat[256];
             for (size_t j = 0; j < A; j++)
                 nat[j] = evals[bv_rev_bits(j, a)];
@@ -726,7 +760,6 @@ bv_err bv_fri_verify(const bv_fri_params *params, const bv_hash *const *caps,
             ev = interpolate_coset(nat, a, c, betas[i]);
             x = gl_pow(x, A);
             idx = coset;
-            bits -= a;
         }
         if (e)
             break;
@@ -737,6 +770,11 @@ bv_err bv_fri_verify(const bv_fri_params *params, const bv_hash *const *caps,
             e = bv_fail(st, BV_ERR_VERIFY,
                         "FRI query %zu: final polynomial does not match the folded value", q);
     }
+out:
+    free(idx0);
+    free(cidx);
+    free(cur);
+    free(flat);
     free(ys);
     free(wts);
     free(apw);

@@ -149,3 +149,53 @@ bv_err bv_merkle_verify(const gl_t *leaf, size_t leaf_len, size_t index, const b
                        index, i);
     return BV_OK;
 }
+
+bv_err bv_merkle_verify_many(const gl_t *leaves, size_t leaf_len, size_t leaf_stride,
+                             const size_t *indices, size_t count, const bv_hash *cap,
+                             unsigned cap_height, const bv_hash *siblings, size_t sib_stride,
+                             unsigned n_siblings, size_t *bad, bv_status *st)
+{
+    if ((size_t)n_siblings + cap_height > BV_MERKLE_MAX_LOG_LEAVES)
+        return bv_fail(st, BV_ERR_VERIFY, "Merkle proof too long (%u siblings, cap height %u)",
+                       n_siblings, cap_height);
+    for (size_t k = 0; k < count; k++)
+        if (indices[k] >> (n_siblings + cap_height)) {
+            if (bad)
+                *bad = k;
+            return bv_fail(st, BV_ERR_VERIFY, "Merkle leaf index %zu out of range for 2^%u leaves",
+                           indices[k], n_siblings + cap_height);
+        }
+    bv_hash *cur = malloc((count + 1) * sizeof *cur);
+    gl_t *states = malloc((count + 1) * W * sizeof *states);
+    if (!cur || !states) {
+        free(cur);
+        free(states);
+        return bv_fail(st, BV_ERR_NOMEM, "out of memory verifying %zu Merkle paths", count);
+    }
+    bv_merkle_hash_leaves(cur, leaves, count, leaf_len, leaf_stride);
+    for (unsigned lvl = 0; lvl < n_siblings; lvl++) {
+        for (size_t k = 0; k < count; k++) {
+            const bv_hash *sib = siblings + k * sib_stride + lvl;
+            gl_t *s = states + k * W;
+            int right = (indices[k] >> lvl) & 1; /* we are the right child */
+            memcpy(s, right ? sib->e : cur[k].e, 4 * sizeof *s);
+            memcpy(s + 4, right ? cur[k].e : sib->e, 4 * sizeof *s);
+            memset(s + 8, 0, 4 * sizeof *s);
+        }
+        bv_poseidon_permute_many(states, count);
+        for (size_t k = 0; k < count; k++)
+            memcpy(cur[k].e, states + k * W, sizeof cur[k].e);
+    }
+    bv_err e = BV_OK;
+    for (size_t k = 0; k < count; k++)
+        if (!bv_hash_eq(cur[k], cap[indices[k] >> n_siblings])) {
+            if (bad)
+                *bad = k;
+            e = bv_fail(st, BV_ERR_VERIFY, "Merkle path of leaf %zu does not match cap entry %zu",
+                        indices[k], indices[k] >> n_siblings);
+            break;
+        }
+    free(cur);
+    free(states);
+    return e;
+}

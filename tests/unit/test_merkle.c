@@ -156,6 +156,63 @@ static void test_threads_and_stride(void)
     free(packed);
 }
 
+/* batched verification agrees with single verification, names the first
+ * bad leaf */
+static void test_verify_many(void)
+{
+    size_t len = 21;
+    unsigned log_n = 9, h = 3, ns = 6;
+    gl_t *leaves = rnd_leaves(512, len);
+    bv_merkle_tree t;
+    CU_ASSERT_EQUAL_FATAL(bv_merkle_build(&t, leaves, log_n, len, h, NULL), BV_OK);
+    enum { C = 29 };
+    size_t idx[C];
+    gl_t rows[C * 24];
+    bv_hash sibs[C * 7];
+    for (size_t k = 0; k < C; k++) {
+        idx[k] = rnd() % 512;
+        memcpy(rows + k * 24, leaves + idx[k] * len, len * sizeof(gl_t));
+        bv_merkle_prove(&t, idx[k], sibs + k * 7);
+    }
+    size_t bad = 99;
+    bv_status st;
+    CU_ASSERT_EQUAL(
+        bv_merkle_verify_many(rows, len, 24, idx, C, bv_merkle_cap(&t), h, sibs, 7, ns, &bad, &st),
+        BV_OK);
+    CU_ASSERT_EQUAL(
+        bv_merkle_verify_many(rows, len, 24, idx, 0, bv_merkle_cap(&t), h, sibs, 7, ns, &bad, &st),
+        BV_OK);
+    for (int trial = 0; trial < 30; trial++) {
+        size_t k = rnd() % C;
+        int what = (int)(rnd() % 3);
+        if (what == 0)
+            rows[k * 24 + rnd() % len] ^= 1;
+        else if (what == 1)
+            sibs[k * 7 + rnd() % ns].e[rnd() % 4] ^= 1;
+        else
+            idx[k] ^= 1;
+        CU_ASSERT_EQUAL(bv_merkle_verify_many(rows, len, 24, idx, C, bv_merkle_cap(&t), h, sibs, 7,
+                                              ns, &bad, &st),
+                        BV_ERR_VERIFY);
+        CU_ASSERT_EQUAL(bad, k);
+        CU_ASSERT_EQUAL(bv_merkle_verify(rows + k * 24, len, idx[k], bv_merkle_cap(&t), h,
+                                         sibs + k * 7, ns, NULL),
+                        BV_ERR_VERIFY);
+        /* undo */
+        if (what == 2)
+            idx[k] ^= 1;
+        memcpy(rows + k * 24, leaves + idx[k] * len, len * sizeof(gl_t));
+        bv_merkle_prove(&t, idx[k], sibs + k * 7);
+    }
+    idx[3] = 512 << 3;
+    CU_ASSERT_EQUAL(
+        bv_merkle_verify_many(rows, len, 24, idx, C, bv_merkle_cap(&t), h, sibs, 7, ns, &bad, &st),
+        BV_ERR_VERIFY);
+    CU_ASSERT(strstr(st.msg, "out of range") != NULL);
+    bv_merkle_free(&t);
+    free(leaves);
+}
+
 static void test_errors(void)
 {
     bv_merkle_tree t;
@@ -175,6 +232,7 @@ static void register_suites(void)
     bv_cu_add_test("hash_or_noop leaves", test_noop_leaves);
     bv_cu_add_test("tampered proofs rejected", test_proof_tamper);
     bv_cu_add_test("1 vs 2 threads, strided rows", test_threads_and_stride);
+    bv_cu_add_test("batched verification", test_verify_many);
     bv_cu_add_test("argument errors", test_errors);
 }
 

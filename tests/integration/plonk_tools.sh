@@ -15,6 +15,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 grep -q "prove time" "$TMP/a.log" || fail "no prove time printed"
 "$BIN/bv_demo_prove" --log-rows 9 --config test --out "$TMP/b" >/dev/null 2>&1 || fail "bv_demo_prove 2^9"
 
+"$BIN/bv_demo_prove" --log-rows 8 --config test --threads 1 --x 4242 --out "$TMP/a1" >/dev/null 2>&1 \
+  || fail "bv_demo_prove 2^8 on 1 thread"
+cmp -s "$TMP/a/proof.bin" "$TMP/a1/proof.bin" || fail "proofs on 1 and 2 threads differ"
+cmp -s "$TMP/a/circuit.bin" "$TMP/a1/circuit.bin" || fail "circuit files on 1 and 2 threads differ"
+
 out=$("$BIN/bv_verify" --circuit "$TMP/a/circuit.bin" --proof "$TMP/a/proof.bin") || fail "valid proof rejected"
 [ "$(echo "$out" | head -1)" = "4242" ] || fail "first public input is not x: $out"
 [ "$(echo "$out" | wc -l)" = "7" ] || fail "expected 7 public inputs"

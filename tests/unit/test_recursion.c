@@ -379,6 +379,73 @@ static void test_soundness_tampered_inner(void)
     bv_circuit_data_free(other.d);
 }
 
+static void agg_combine(bv_circuit *c, const bv_target *l, const bv_target *r, uint32_t n,
+                        void *ctx)
+{
+    (void)ctx;
+    for (uint32_t i = 0; i < n; i++)
+        bv_circuit_register_public_input(c, bv_gadget_add(c, l[i], r[i]));
+}
+
+static int agg_accepts(const bv_rec_aggregator *a, const bv_proof *l, const bv_proof *r,
+                       bv_proof *keep)
+{
+    bv_status st;
+    bv_proof out;
+    if (bv_rec_aggregator_prove(a, l, r, &out, &st) != BV_OK)
+        return 0;
+    int ok = verify_d(a->data, &out, &st) == BV_OK;
+    if (keep && ok)
+        *keep = out;
+    else
+        bv_proof_free(&out);
+    return ok;
+}
+
+/* 2-to-1: both children are checked; the combined public inputs are the
+ * rule's; either child tampered, or a child of another circuit, fails. */
+static void test_two_to_one_soundness(void)
+{
+    inner_circ ic, other;
+    inner_build(&ic, 8, 0); /* 2^8 rows: one FRI folding step */
+    inner_build(&other, 8, 9);
+    bv_proof a, b, o;
+    inner_prove(&ic, 10, &a);
+    inner_prove(&ic, 20, &b);
+    inner_prove(&other, 20, &o);
+    bv_status st;
+    bv_plonk_config cfg = bv_plonk_config_test();
+    bv_rec_aggregator ag;
+    bv_err e = bv_rec_aggregator_build(&cfg, bv_circuit_data_verifier(ic.d),
+                                       bv_circuit_data_common(ic.d), agg_combine, NULL, &ag, &st);
+    if (e)
+        printf("\n    aggregator build: %s", st.msg);
+    CU_ASSERT_EQUAL_FATAL(e, BV_OK);
+    bv_proof root;
+    CU_ASSERT_TRUE_FATAL(agg_accepts(&ag, &a, &b, &root));
+    CU_ASSERT_EQUAL(root.public_inputs[0], 30);
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(root.public_inputs[i], gl_add(a.public_inputs[i], b.public_inputs[i]));
+    bv_proof_free(&root);
+    CU_ASSERT_FALSE(agg_accepts(&ag, &a, &o, NULL));
+    CU_ASSERT_FALSE(agg_accepts(&ag, &o, &b, NULL));
+    b.public_inputs[0] = 21;
+    CU_ASSERT_FALSE(agg_accepts(&ag, &a, &b, NULL));
+    b.public_inputs[0] = 20;
+    CU_ASSERT_EQUAL_FATAL(a.fri.params.n_reductions, 1);
+    bv_fri_proof_step_evals(&a.fri, 1, 0)[3].c0 ^= 1;
+    CU_ASSERT_NOT_EQUAL(verify_d(ic.d, &a, &st), BV_OK);
+    CU_ASSERT_FALSE(agg_accepts(&ag, &a, &b, NULL));
+    bv_fri_proof_step_evals(&a.fri, 1, 0)[3].c0 ^= 1;
+    CU_ASSERT_TRUE(agg_accepts(&ag, &a, &b, NULL));
+    bv_rec_aggregator_free(&ag);
+    bv_proof_free(&a);
+    bv_proof_free(&b);
+    bv_proof_free(&o);
+    bv_circuit_data_free(ic.d);
+    bv_circuit_data_free(other.d);
+}
+
 /* Recursion chain: verify, then verify the verifier, until the degree stops
  * shrinking (the fixed point); every proof verifies natively. */
 static void test_recursion_chain_fixed_point(void)
@@ -475,6 +542,7 @@ static void register_suites(void)
     bv_cu_add_test("in-circuit challenger equals native", test_challenger_matches_native);
     bv_cu_add_test("wrapper verifies an inner proof", test_wrapper_verifies_inner);
     bv_cu_add_test("soundness: tampered inner proofs", test_soundness_tampered_inner);
+    bv_cu_add_test("2-to-1 soundness and combination rule", test_two_to_one_soundness);
     bv_cu_add_test("recursion chain reaches a fixed point", test_recursion_chain_fixed_point);
     bv_cu_add_test("aggregation tree of 8 leaves", test_aggregation_tree_8);
 }

@@ -81,7 +81,7 @@ typedef struct {
     const char *checkpoint_path; /* NULL: no checkpoint */
     int resume;                  /* continue checkpoint_path when it exists */
     int stop_after_level;        /* -1: run to the end */
-    int threads;                 /* 0: OpenMP default */
+    int threads;                 /* 0: OMP_NUM_THREADS, else cores / ranks on the node */
     int verbose;                 /* progress lines on rank 0's stderr */
     const bv_job_observer *observer;
 } bv_job_config;

@@ -554,8 +554,21 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
     res->stopped_after_level = -1;
     res->resumed_from_level = -1;
     bv_status_clear(st);
-    if (cfg->threads > 0)
+    if (cfg->threads > 0) {
         omp_set_num_threads(cfg->threads);
+    } else if (!getenv("OMP_NUM_THREADS")) {
+        /* Share the node's cores among the ranks on it instead of letting
+         * every rank start one thread per core. */
+        MPI_Comm node;
+        int local = 1;
+        if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+            MPI_SUCCESS) {
+            MPI_Comm_size(node, &local);
+            MPI_Comm_free(&node);
+        }
+        int cores = omp_get_num_procs();
+        omp_set_num_threads(cores / local > 1 ? cores / local : 1);
+    }
     double t0 = now_s();
 
     if (!cfg->state_path)

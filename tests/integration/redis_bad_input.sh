@@ -13,7 +13,7 @@ BIN=$BUILD/bin
 TMP=$(mktemp -d)
 cleanup() { redis_stop; rm -rf "$TMP"; }
 trap cleanup EXIT
-. "$SRC/tests/integration/redis_lib.sh"
+. "$SRC/tests/integration/lib/redis.sh"
 redis_start "$TMP"
 T() { "$BIN/bv_queue_tool" --redis-port "$REDIS_PORT" "$@"; }
 fail=0

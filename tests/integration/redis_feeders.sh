@@ -13,7 +13,7 @@ command -v redis-server >/dev/null || { echo "SKIP: redis-server not installed";
 TMP=$(mktemp -d)
 cleanup() { redis_stop; rm -rf "$TMP"; }
 trap cleanup EXIT
-. "$SRC/tests/integration/redis_lib.sh"
+. "$SRC/tests/integration/lib/redis.sh"
 npm_queue_install "$TMP"
 redis_start "$TMP"
 fail=0

@@ -20,7 +20,7 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-. "$SRC/tests/integration/redis_lib.sh"
+. "$SRC/tests/integration/lib/redis.sh"
 redis_start "$TMP"
 
 Q=rel_queue

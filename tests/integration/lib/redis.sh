@@ -1,4 +1,5 @@
-# Sourced by the redis_* integration tests: a private redis-server on a free
+# Sourced by the redis_* integration tests (not a test itself: kept out of
+# the tests/integration/*.sh glob): a private redis-server on a free
 # loopback port, stopped by the caller's EXIT trap (redis_stop).
 redis_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

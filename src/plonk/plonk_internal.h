@@ -62,6 +62,7 @@ static inline uint32_t bv_cd_node(const struct bv_circuit_data *d, bv_target t)
 }
 
 #include "balverify/fri.h"
+#include "balverify/verifier.h"
 
 /* The FRI instance of a PLONK proof (6.8): 4 oracles, batch 0 at zeta (all
  * polynomials, oracle order), batch 1 at omega*zeta (the Z polynomials). */
@@ -75,12 +76,6 @@ typedef struct {
 bv_err bv_plonk_instance_init(bv_plonk_instance *pi, const bv_common_data *cd, gl_ext zeta,
                               bv_status *st);
 void bv_plonk_instance_free(bv_plonk_instance *pi);
-
-/* Challenges of a PLONK proof (up to 8 repetitions). */
-typedef struct {
-    gl_t beta[8], gamma[8], alpha[8];
-    gl_ext zeta;
-} bv_plonk_challenges;
 
 /* Transcript steps 1-3 (FRI params, circuit digest, PI hash). */
 void bv_plonk_observe_prelude(bv_challenger *ch, const bv_fri_params *fp,

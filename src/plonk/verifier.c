@@ -7,6 +7,35 @@
 #include "plonk_internal.h"
 #include "vanishing.h"
 
+bv_err bv_plonk_get_challenges(const bv_verifier_data *vd, const bv_common_data *cd,
+                               const bv_proof *p, bv_plonk_challenges *chl, bv_challenger *after,
+                               bv_status *st)
+{
+    uint32_t nc = cd->config.num_challenges;
+    if (nc > 8)
+        return bv_fail(st, BV_ERR_UNSUPPORTED, "at most 8 challenges supported");
+    bv_fri_params fp;
+    bv_err e = bv_plonk_fri_params(cd, &fp, st);
+    if (e != BV_OK)
+        return e;
+    bv_hash pih = bv_poseidon_hash_no_pad(p->public_inputs, p->num_public_inputs);
+    bv_challenger ch;
+    bv_challenger_init(&ch);
+    bv_plonk_observe_prelude(&ch, &fp, &vd->circuit_digest, &pih);
+    memset(chl, 0, sizeof *chl);
+    bv_challenger_observe_cap(&ch, p->wires_cap, p->cap_len);
+    bv_challenger_get_many(&ch, chl->beta, nc);
+    bv_challenger_get_many(&ch, chl->gamma, nc);
+    bv_challenger_observe_cap(&ch, p->zs_pp_cap, p->cap_len);
+    bv_challenger_get_many(&ch, chl->alpha, nc);
+    bv_challenger_observe_cap(&ch, p->quotient_cap, p->cap_len);
+    chl->zeta = bv_challenger_get_ext(&ch);
+    bv_challenger_observe_ext_many(&ch, p->openings, p->n_openings);
+    if (after)
+        *after = ch;
+    return BV_OK;
+}
+
 bv_err bv_verify(const bv_verifier_data *vd, const bv_common_data *cd, const bv_proof *p,
                  bv_status *st)
 {
@@ -38,17 +67,10 @@ bv_err bv_verify(const bv_verifier_data *vd, const bv_common_data *cd, const bv_
 
     bv_hash pih = bv_poseidon_hash_no_pad(p->public_inputs, p->num_public_inputs);
     bv_challenger ch;
-    bv_challenger_init(&ch);
-    bv_plonk_observe_prelude(&ch, &fp, &vd->circuit_digest, &pih);
     bv_plonk_challenges chl;
-    memset(&chl, 0, sizeof chl);
-    bv_challenger_observe_cap(&ch, p->wires_cap, p->cap_len);
-    bv_challenger_get_many(&ch, chl.beta, nc);
-    bv_challenger_get_many(&ch, chl.gamma, nc);
-    bv_challenger_observe_cap(&ch, p->zs_pp_cap, p->cap_len);
-    bv_challenger_get_many(&ch, chl.alpha, nc);
-    bv_challenger_observe_cap(&ch, p->quotient_cap, p->cap_len);
-    chl.zeta = bv_challenger_get_ext(&ch);
+    e = bv_plonk_get_challenges(vd, cd, p, &chl, &ch, st);
+    if (e != BV_OK)
+        return e;
 
     gl_ext zeta = chl.zeta, zn = zeta;
     for (uint32_t i = 0; i < cd->degree_bits; i++)
@@ -85,7 +107,6 @@ bv_err bv_verify(const bv_verifier_data *vd, const bv_common_data *cd, const bv_
     e = bv_plonk_instance_init(&inst, cd, zeta, st);
     if (e != BV_OK)
         return e;
-    bv_challenger_observe_ext_many(&ch, p->openings, p->n_openings);
     const bv_hash *caps[4] = {vd->cap, p->wires_cap, p->zs_pp_cap, p->quotient_cap};
     e = bv_fri_verify(&fp, caps, &inst.inst, p->openings, &p->fri, &ch, st);
     bv_plonk_instance_free(&inst);

@@ -58,6 +58,38 @@ BV_AVX512 static inline __m512i gl8_reduce128(__m512i lo, __m512i hi)
     return _mm512_mask_sub_epi64(r, ge, r, gl8_p());
 }
 
+/* Same reduction without the final canonical fix: result < 2^64, congruent
+ * mod p (for chains of products inside a permutation). */
+BV_AVX512 static inline __m512i gl8_reduce128_lazy(__m512i lo, __m512i hi)
+{
+    __m512i eps = gl8_eps();
+    __m512i hh = _mm512_srli_epi64(hi, 32);
+    __m512i hl = _mm512_and_si512(hi, eps);
+    __m512i t0 = _mm512_sub_epi64(lo, hh);
+    __mmask8 br = _mm512_cmplt_epu64_mask(lo, hh);
+    t0 = _mm512_mask_sub_epi64(t0, br, t0, eps);
+    __m512i t1 = _mm512_sub_epi64(_mm512_slli_epi64(hl, 32), hl);
+    __m512i r = _mm512_add_epi64(t0, t1);
+    __mmask8 c = _mm512_cmplt_epu64_mask(r, t0);
+    return _mm512_mask_add_epi64(r, c, r, eps);
+}
+
+/* a (any u64) + b (canonical), result < 2^64 congruent mod p: on carry the
+ * wrapped sum is below b < p, so adding eps cannot carry again. */
+BV_AVX512 static inline __m512i gl8_add_lazy(__m512i a, __m512i b)
+{
+    __m512i s = _mm512_add_epi64(a, b);
+    __mmask8 c = _mm512_cmplt_epu64_mask(s, a);
+    return _mm512_mask_add_epi64(s, c, s, gl8_eps());
+}
+
+/* any u64 lanes to canonical */
+BV_AVX512 static inline __m512i gl8_canon(__m512i a)
+{
+    __mmask8 ge = _mm512_cmpge_epu64_mask(a, gl8_p());
+    return _mm512_mask_sub_epi64(a, ge, a, gl8_p());
+}
+
 /* Full 64x64 -> 128 product per lane from four 32x32 multiplies. */
 BV_AVX512 static inline void gl8_mul_wide(__m512i a, __m512i b, __m512i *lo, __m512i *hi)
 {
@@ -75,8 +107,9 @@ BV_AVX512 static inline void gl8_mul_wide(__m512i a, __m512i b, __m512i *lo, __m
                            _mm512_srli_epi64(mid2, 32));
 }
 
-/* Square: the two cross products are equal, three multiplies. */
-BV_AVX512 static inline __m512i gl8_sqr(__m512i a)
+/* Square: the two cross products are equal, three multiplies. Lazy
+ * (non-canonical) result. */
+BV_AVX512 static inline __m512i gl8_sqr_lazy(__m512i a)
 {
     __m512i mask32 = _mm512_set1_epi64(0xffffffffLL);
     __m512i ah = _mm512_srli_epi64(a, 32);
@@ -88,7 +121,7 @@ BV_AVX512 static inline __m512i gl8_sqr(__m512i a)
     __m512i lo = _mm512_or_si512(_mm512_slli_epi64(mid2, 32), _mm512_and_si512(p00, mask32));
     __m512i hi = _mm512_add_epi64(_mm512_add_epi64(p11, _mm512_srli_epi64(mid, 32)),
                                   _mm512_srli_epi64(mid2, 32));
-    return gl8_reduce128(lo, hi);
+    return gl8_reduce128_lazy(lo, hi);
 }
 
 BV_AVX512 static inline __m512i gl8_mul(__m512i a, __m512i b)
@@ -96,6 +129,13 @@ BV_AVX512 static inline __m512i gl8_mul(__m512i a, __m512i b)
     __m512i lo, hi;
     gl8_mul_wide(a, b, &lo, &hi);
     return gl8_reduce128(lo, hi);
+}
+
+BV_AVX512 static inline __m512i gl8_mul_lazy(__m512i a, __m512i b)
+{
+    __m512i lo, hi;
+    gl8_mul_wide(a, b, &lo, &hi);
+    return gl8_reduce128_lazy(lo, hi);
 }
 
 #endif

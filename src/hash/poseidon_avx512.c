@@ -23,12 +23,15 @@ BV_AVX512 static inline __m512i bc(uint64_t c)
     return _mm512_set1_epi64((long long)c);
 }
 
+/* Inside the kernels lanes may be non-canonical (< 2^64, right mod p): every
+ * operation used accepts that, except where a canonical operand is noted;
+ * states are canonicalised when they leave the kernel. */
 BV_AVX512 static inline __m512i sbox8(__m512i x)
 {
-    __m512i x2 = gl8_sqr(x);
-    __m512i x3 = gl8_mul(x2, x);
-    __m512i x4 = gl8_sqr(x2);
-    return gl8_mul(x3, x4);
+    __m512i x2 = gl8_sqr_lazy(x);
+    __m512i x3 = gl8_mul_lazy(x2, x);
+    __m512i x4 = gl8_sqr_lazy(x2);
+    return gl8_mul_lazy(x3, x4);
 }
 
 /* lo + 2^32 * hi (both < 2^42) reduced to canonical */
@@ -42,9 +45,7 @@ BV_AVX512 static inline __m512i reduce_split(__m512i sl, __m512i sh)
     __m512i t = _mm512_sub_epi64(_mm512_slli_epi64(hi, 32), hi);
     __m512i r = _mm512_add_epi64(lo, t);
     __mmask8 c2 = _mm512_cmplt_epu64_mask(r, lo);
-    r = _mm512_mask_add_epi64(r, c2, r, gl8_eps());
-    __mmask8 ge = _mm512_cmpge_epu64_mask(r, gl8_p());
-    return _mm512_mask_sub_epi64(r, ge, r, gl8_p());
+    return _mm512_mask_add_epi64(r, c2, r, gl8_eps()); /* lazy: < 2^64 */
 }
 
 BV_AVX512 static inline void mds8(__m512i s[W])
@@ -102,7 +103,7 @@ BV_AVX512 static inline __m512i acc8_reduce(const acc8 *a)
 BV_AVX512 static inline void full_round8(__m512i s[W], const gl_t *rc)
 {
     for (int i = 0; i < W; i++)
-        s[i] = sbox8(gl8_add(s[i], bc(rc[i])));
+        s[i] = sbox8(gl8_add_lazy(s[i], bc(rc[i])));
     mds8(s);
 }
 
@@ -118,7 +119,7 @@ BV_AVX512 static void permute8(gl_t *states)
 
     /* fast partial rounds */
     for (int i = 0; i < W; i++)
-        s[i] = gl8_add(s[i], bc(bv_poseidon_fast_first_rc[i]));
+        s[i] = gl8_add_lazy(s[i], bc(bv_poseidon_fast_first_rc[i]));
     {
         __m512i t[W - 1];
         for (int c = 0; c < W - 1; c++) {
@@ -132,7 +133,7 @@ BV_AVX512 static void permute8(gl_t *states)
             s[c + 1] = t[c];
     }
     for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
-        __m512i s0 = gl8_add(sbox8(s[0]), bc(bv_poseidon_fast_rc[k]));
+        __m512i s0 = gl8_add_lazy(sbox8(s[0]), bc(bv_poseidon_fast_rc[k]));
         const gl_t *wh = bv_poseidon_fast_w_hats[k];
         const gl_t *vs = bv_poseidon_fast_vs[k];
         acc8 d;
@@ -140,7 +141,7 @@ BV_AVX512 static void permute8(gl_t *states)
         acc8_mul_add(&d, s0, bc(circ[0] + BV_POSEIDON_MDS_DIAG0));
         for (int i = 1; i < W; i++) {
             acc8_mul_add(&d, s[i], bc(wh[i - 1]));
-            s[i] = gl8_add(s[i], gl8_mul(s0, bc(vs[i - 1])));
+            s[i] = gl8_add_lazy(s[i], gl8_mul(s0, bc(vs[i - 1]))); /* product canonical */
         }
         s[0] = acc8_reduce(&d);
     }
@@ -150,7 +151,7 @@ BV_AVX512 static void permute8(gl_t *states)
         full_round8(s, bv_poseidon_rc[r]);
 
     for (int i = 0; i < W; i++)
-        _mm512_i64scatter_epi64((void *)(states + i), idx, s[i], 8);
+        _mm512_i64scatter_epi64((void *)(states + i), idx, gl8_canon(s[i]), 8);
 }
 
 /* ---- one state: full rounds with the 12 lanes in two vectors ---- */
@@ -179,8 +180,8 @@ BV_AVX512 static inline void full_round1(uint64_t s[W], const gl_t *rc)
     __m512i v1 = _mm512_maskz_loadu_epi64(m4, (const void *)(s + 8));
     __m512i r0 = _mm512_loadu_si512((const void *)rc);
     __m512i r1 = _mm512_maskz_loadu_epi64(m4, (const void *)(rc + 8));
-    v0 = sbox8(gl8_add(v0, r0));
-    v1 = sbox8(gl8_add(v1, r1));
+    v0 = sbox8(gl8_add_lazy(v0, r0));
+    v1 = sbox8(gl8_add_lazy(v1, r1));
     uint64_t t[16] __attribute__((aligned(64)));
     _mm512_store_si512((void *)t, v0);
     _mm512_store_si512((void *)(t + 8), v1);
@@ -195,8 +196,8 @@ BV_AVX512 static inline void full_round1(uint64_t s[W], const gl_t *rc)
         b0 = _mm512_add_epi64(b0, _mm512_mul_epu32(h, c0));
         b1 = _mm512_add_epi64(b1, _mm512_mul_epu32(h, c1));
     }
-    _mm512_storeu_si512((void *)s, reduce_split(a0, b0));
-    _mm512_mask_storeu_epi64((void *)(s + 8), m4, reduce_split(a1, b1));
+    _mm512_storeu_si512((void *)s, gl8_canon(reduce_split(a0, b0)));
+    _mm512_mask_storeu_epi64((void *)(s + 8), m4, gl8_canon(reduce_split(a1, b1)));
 }
 
 void bv_poseidon_full_rounds_avx512(uint64_t s[W], int first, int count)

@@ -111,6 +111,25 @@ static void test_permute_many(void)
     }
 }
 
+/* many random states through the batched kernel (lazy reductions inside) */
+static void test_permute_many_bulk(void)
+{
+    size_t n = 20000;
+    gl_t *a = malloc(n * 12 * sizeof *a), *b = malloc(n * 12 * sizeof *b);
+    CU_ASSERT_FATAL(a && b);
+    for (size_t i = 0; i < n * 12; i++)
+        a[i] = b[i] = rnd_gl();
+    bv_poseidon_permute_many(a, n);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        bv_poseidon_permute_ref(b + 12 * i);
+        bad += memcmp(a + 12 * i, b + 12 * i, 12 * sizeof *a) != 0;
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    free(a);
+    free(b);
+}
+
 static void check_hash_vectors(const struct tv_hash *v, size_t count,
                                bv_hash (*fn)(const gl_t *, size_t))
 {
@@ -249,6 +268,7 @@ static void register_suites(void)
     bv_cu_add_test("fast == reference on random states", test_fast_equals_ref_random);
     bv_cu_add_test("portable scalar path == reference", test_scalar_path);
     bv_cu_add_test("permute_many == reference", test_permute_many);
+    bv_cu_add_test("permute_many == reference, 20000 states", test_permute_many_bulk);
     bv_cu_add_suite("poseidon sponge");
     bv_cu_add_test("hash_no_pad vectors", test_hash_no_pad);
     bv_cu_add_test("hash_or_noop vectors", test_hash_or_noop);

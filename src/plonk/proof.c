@@ -147,8 +147,12 @@ bv_err bv_proof_check_shape(const bv_proof *p, const bv_common_data *cd, bv_stat
     size_t widths[4];
     bv_plonk_oracle_widths(cd, widths);
     const bv_fri_proof *f = &p->fri;
-    if (f->n_oracles != 4 || f->n_queries != fp.config.num_query_rounds ||
-        memcmp(&f->params, &fp, sizeof fp) != 0)
+    int same = f->n_oracles == 4 && f->n_queries == fp.config.num_query_rounds &&
+               memcmp(&f->params.config, &fp.config, sizeof fp.config) == 0 &&
+               f->params.degree_bits == fp.degree_bits && f->params.n_reductions == fp.n_reductions;
+    for (uint32_t i = 0; same && i < fp.n_reductions; i++)
+        same = f->params.reduction_arity_bits[i] == fp.reduction_arity_bits[i];
+    if (!same)
         return bv_fail(st, BV_ERR_FORMAT, "proof shape: FRI parameters differ from the circuit's");
     for (int o = 0; o < 4; o++)
         if (f->oracle_widths[o] != widths[o])

@@ -96,8 +96,8 @@ BV_AVX512 static inline void acc8_mul_add(acc8 *a, __m512i x, __m512i y)
 BV_AVX512 static inline __m512i acc8_reduce(const acc8 *a)
 {
     /* lo + 2^64 (c + hl) is a 128-bit value with a small high word */
-    __m512i r = gl8_reduce128(a->lo, _mm512_add_epi64(a->c, a->hl));
-    return gl8_sub(r, a->hh); /* hh < 16 * 2^32 < p is canonical */
+    __m512i r = gl8_reduce128_lazy(a->lo, _mm512_add_epi64(a->c, a->hl));
+    return gl8_sub(r, a->hh); /* any r; hh < 16 * 2^32 < p is canonical */
 }
 
 BV_AVX512 static inline void full_round8(__m512i s[W], const gl_t *rc)

@@ -446,6 +446,52 @@ static void test_two_to_one_soundness(void)
     bv_circuit_data_free(other.d);
 }
 
+/* hash rule: the node's public inputs are hash_no_pad(left ‖ right) */
+static void hash_combine(bv_circuit *c, const bv_target *l, const bv_target *r, uint32_t n,
+                         void *ctx)
+{
+    (void)ctx;
+    bv_target all[64];
+    for (uint32_t i = 0; i < n; i++) {
+        all[i] = l[i];
+        all[n + i] = r[i];
+    }
+    bv_hash_target h = bv_gadget_hash_n_to_hash_no_pad(c, all, 2 * n);
+    bv_circuit_register_public_inputs(c, h.e, 4);
+}
+
+static void test_two_to_one_hash_rule(void)
+{
+    inner_circ ic;
+    inner_build(&ic, 0, 0);
+    bv_proof a, b;
+    inner_prove(&ic, 5, &a);
+    inner_prove(&ic, 6, &b);
+    bv_status st;
+    bv_plonk_config cfg = bv_plonk_config_test();
+    bv_rec_aggregator ag;
+    CU_ASSERT_EQUAL_FATAL(bv_rec_aggregator_build(&cfg, bv_circuit_data_verifier(ic.d),
+                                                  bv_circuit_data_common(ic.d), hash_combine, NULL,
+                                                  &ag, &st),
+                          BV_OK);
+    bv_proof root;
+    CU_ASSERT_TRUE_FATAL(agg_accepts(&ag, &a, &b, &root));
+    gl_t all[6];
+    for (int i = 0; i < 3; i++) {
+        all[i] = a.public_inputs[i];
+        all[3 + i] = b.public_inputs[i];
+    }
+    bv_hash h = bv_poseidon_hash_no_pad(all, 6);
+    CU_ASSERT_EQUAL_FATAL(root.num_public_inputs, 4);
+    for (int i = 0; i < 4; i++)
+        CU_ASSERT_EQUAL(root.public_inputs[i], h.e[i]);
+    bv_proof_free(&root);
+    bv_rec_aggregator_free(&ag);
+    bv_proof_free(&a);
+    bv_proof_free(&b);
+    bv_circuit_data_free(ic.d);
+}
+
 /* Recursion chain: verify, then verify the verifier, until the degree stops
  * shrinking (the fixed point); every proof verifies natively. */
 static void test_recursion_chain_fixed_point(void)
@@ -543,6 +589,7 @@ static void register_suites(void)
     bv_cu_add_test("wrapper verifies an inner proof", test_wrapper_verifies_inner);
     bv_cu_add_test("soundness: tampered inner proofs", test_soundness_tampered_inner);
     bv_cu_add_test("2-to-1 soundness and combination rule", test_two_to_one_soundness);
+    bv_cu_add_test("2-to-1 with a hashing rule", test_two_to_one_hash_rule);
     bv_cu_add_test("recursion chain reaches a fixed point", test_recursion_chain_fixed_point);
     bv_cu_add_test("aggregation tree of 8 leaves", test_aggregation_tree_8);
 }

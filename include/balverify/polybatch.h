@@ -77,7 +77,13 @@ static inline void bv_polybatch_prove(const bv_polybatch *pb, size_t r, bv_hash 
 
 /* Evaluate polynomial p at z in K (Horner). */
 gl_ext bv_polybatch_eval(const bv_polybatch *pb, size_t p, gl_ext z);
-/* Evaluate every polynomial at z: out[0 .. n_polys). */
-void bv_polybatch_eval_all(const bv_polybatch *pb, gl_ext z, gl_ext *out);
+/* Evaluate every polynomial at z: out[0 .. n_polys). Uses the powers of z
+ * once for the whole batch (BV_ERR_NOMEM if they cannot be allocated). */
+bv_err bv_polybatch_eval_all(const bv_polybatch *pb, gl_ext z, gl_ext *out, bv_status *st);
+
+/* Evaluate polynomial p given zpow[j] = z^j for j < 2^log_n: two base-field
+ * dot products with one reduction each (much cheaper than Horner over K when
+ * many polynomials are opened at the same point). */
+gl_ext bv_polybatch_eval_powers(const bv_polybatch *pb, size_t p, const gl_ext *zpow);
 
 #endif

@@ -157,14 +157,31 @@ bv_err bv_fri_compute_openings(bv_polybatch *const *oracles, const bv_fri_instan
     size_t k = 0;
     for (size_t b = 0; b < inst->n_batches; b++) {
         const bv_fri_batch *ba = &inst->batches[b];
-        for (size_t j = 0; j < ba->n_polys; j++)
-            if (ba->polys[j].poly >= oracles[ba->polys[j].oracle]->n_polys)
+        unsigned log_n = oracles[ba->polys[0].oracle]->log_n;
+        for (size_t j = 0; j < ba->n_polys; j++) {
+            const bv_polybatch *pb = oracles[ba->polys[j].oracle];
+            if (ba->polys[j].poly >= pb->n_polys)
                 return bv_fail(st, BV_ERR_ARG, "FRI batch %zu refers past oracle %u's polynomials",
                                b, ba->polys[j].oracle);
+            if (pb->log_n != log_n)
+                return bv_fail(st, BV_ERR_ARG, "FRI batch %zu mixes polynomial sizes", b);
+        }
+        /* powers of the point once per batch, then one dot product per
+         * polynomial */
+        size_t n = (size_t)1 << log_n;
+        gl_ext *zp = malloc(n * sizeof *zp);
+        if (!zp)
+            return bv_fail(st, BV_ERR_NOMEM, "out of memory for FRI openings");
+        gl_ext cur = gl_ext_one();
+        for (size_t j = 0; j < n; j++) {
+            zp[j] = cur;
+            cur = gl_ext_mul(cur, ba->point);
+        }
 #pragma omp parallel for schedule(dynamic, 4) if (ba->n_polys >= 8)
         for (size_t j = 0; j < ba->n_polys; j++)
             out[k + j] =
-                bv_polybatch_eval(oracles[ba->polys[j].oracle], ba->polys[j].poly, ba->point);
+                bv_polybatch_eval_powers(oracles[ba->polys[j].oracle], ba->polys[j].poly, zp);
+        free(zp);
         k += ba->n_polys;
     }
     return BV_OK;

@@ -152,9 +152,47 @@ gl_ext bv_polybatch_eval(const bv_polybatch *pb, size_t p, gl_ext z)
     return acc;
 }
 
-void bv_polybatch_eval_all(const bv_polybatch *pb, gl_ext z, gl_ext *out)
+/* 2^128 mod p = p - 2^32 */
+#define GL_2_128 (GL_P - 0x100000000ULL)
+
+static gl_t finish(unsigned __int128 acc, uint64_t wraps)
 {
+    return gl_add(gl_reduce128(acc), gl_mul(gl_from_u64(wraps), GL_2_128));
+}
+
+/* sum_j c[j] * zpow[j] over K with c in F: two base-field dot products
+ * accumulated in 128 bits (counting wraps past 2^128), reduced once */
+gl_ext bv_polybatch_eval_powers(const bv_polybatch *pb, size_t p, const gl_ext *zpow)
+{
+    size_t n = (size_t)1 << pb->log_n;
+    const gl_t *c = pb->coeffs + p * n;
+    unsigned __int128 a0 = 0, a1 = 0;
+    uint64_t w0 = 0, w1 = 0;
+    for (size_t j = 0; j < n; j++) {
+        unsigned __int128 p0 = (unsigned __int128)c[j] * zpow[j].c0;
+        unsigned __int128 p1 = (unsigned __int128)c[j] * zpow[j].c1;
+        a0 += p0;
+        w0 += a0 < p0;
+        a1 += p1;
+        w1 += a1 < p1;
+    }
+    return gl_ext_make(finish(a0, w0), finish(a1, w1));
+}
+
+bv_err bv_polybatch_eval_all(const bv_polybatch *pb, gl_ext z, gl_ext *out, bv_status *st)
+{
+    size_t n = (size_t)1 << pb->log_n;
+    gl_ext *zp = malloc(n * sizeof *zp);
+    if (!zp)
+        return bv_fail(st, BV_ERR_NOMEM, "out of memory for 2^%u powers", pb->log_n);
+    gl_ext cur = gl_ext_one();
+    for (size_t j = 0; j < n; j++) {
+        zp[j] = cur;
+        cur = gl_ext_mul(cur, z);
+    }
 #pragma omp parallel for schedule(static) if (pb->n_polys >= 8)
     for (size_t p = 0; p < pb->n_polys; p++)
-        out[p] = bv_polybatch_eval(pb, p, z);
+        out[p] = bv_polybatch_eval_powers(pb, p, zp);
+    free(zp);
+    return BV_OK;
 }

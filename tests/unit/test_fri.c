@@ -69,13 +69,26 @@ static void test_polybatch_layout(void)
     bv_merkle_free(&t);
     /* evaluation over K */
     gl_ext z = gl_ext_make(rnd_gl(), rnd_gl()), out[7];
-    bv_polybatch_eval_all(&pb, z, out);
+    CU_ASSERT_EQUAL(bv_polybatch_eval_all(&pb, z, out, NULL), BV_OK);
     for (size_t p = 0; p < np; p++) {
         gl_ext acc = gl_ext_zero();
         for (size_t j = n; j-- > 0;)
             acc = gl_ext_add(gl_ext_mul(acc, z), gl_ext_from_base(c[p * n + j]));
         CU_ASSERT(gl_ext_eq(out[p], acc));
+        CU_ASSERT(gl_ext_eq(bv_polybatch_eval(&pb, p, z), acc));
     }
+    /* coefficients and powers at p - 1 stress the 128-bit accumulation */
+    gl_t *maxc = malloc(np * n * sizeof *maxc);
+    for (size_t i = 0; i < np * n; i++)
+        maxc[i] = GL_P - 1;
+    bv_polybatch pm;
+    CU_ASSERT_EQUAL_FATAL(bv_polybatch_from_coeffs(&pm, maxc, np, log_n, rate, h, NULL), BV_OK);
+    gl_ext zm = gl_ext_make(GL_P - 1, GL_P - 1);
+    CU_ASSERT_EQUAL(bv_polybatch_eval_all(&pm, zm, out, NULL), BV_OK);
+    for (size_t p = 0; p < np; p++)
+        CU_ASSERT(gl_ext_eq(out[p], bv_polybatch_eval(&pm, p, zm)));
+    bv_polybatch_free(&pm);
+    free(maxc);
     /* from values on H gives the same commitment */
     gl_t *vals = malloc(np * n * sizeof *vals);
     memcpy(vals, c, np * n * sizeof *vals);

@@ -6,12 +6,14 @@
  *       [--checkpoint FILE.h5]
  *       [--resume] [--output FILE.json] [--threads T] [--verbose]
  *       [--stop-after-level K]
+ *       [--redis URI --protocol P [--redis-policy continue|stop] [--redis-spool FILE]]
  *
  * Prints the result JSON on stdout (or writes it to --output, atomically) from
  * rank 0. Errors: rank 0 prints one line "balverify: error: MESSAGE" on stderr
  * and every rank exits non-zero; no JSON is written. --stop-after-level K is a
  * testing aid: the job exits with status 75 right after level K is
- * checkpointed, as if it had been killed there.
+ * checkpointed, as if it had been killed there. --redis attaches the Redis
+ * mirror of docs/REDIS.md to the job's observer.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include "balverify/job.h"
+#include "balverify/mirror.h"
 
 #define EXIT_STOPPED 75
 
@@ -33,7 +36,9 @@ static void usage(FILE *f)
         "         (--withdrawal-credentials 0xHEX[,0xHEX...] | --withdrawal-credentials-file F)\n"
         "         [--checkpoint FILE.h5]\n"
         "         [--resume] [--output FILE.json] [--threads T] [--verbose]\n"
-        "         [--stop-after-level K]\n");
+        "         [--stop-after-level K]\n"
+        "         [--redis URI --protocol P [--redis-policy continue|stop] [--redis-spool "
+        "FILE]]\n");
 }
 
 static bv_err parse_int(const char *opt, const char *v, long min, long max, long *out,
@@ -49,8 +54,8 @@ static bv_err parse_int(const char *opt, const char *v, long min, long max, long
     return BV_OK;
 }
 
-static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char **output, int *help,
-                         bv_status *st)
+static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_config *mc,
+                         const char **output, int *help, bv_status *st)
 {
     enum {
         O_STATE = 1,
@@ -64,7 +69,11 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char *
         O_STOP,
         O_VERBOSE,
         O_HELP,
-        O_WCFILE
+        O_WCFILE,
+        O_REDIS,
+        O_PROTO,
+        O_RPOLICY,
+        O_RSPOOL
     };
     static const struct option opts[] = {
         {"state", required_argument, NULL, O_STATE},
@@ -78,6 +87,10 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char *
         {"threads", required_argument, NULL, O_THREADS},
         {"stop-after-level", required_argument, NULL, O_STOP},
         {"verbose", no_argument, NULL, O_VERBOSE},
+        {"redis", required_argument, NULL, O_REDIS},
+        {"protocol", required_argument, NULL, O_PROTO},
+        {"redis-policy", required_argument, NULL, O_RPOLICY},
+        {"redis-spool", required_argument, NULL, O_RSPOOL},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -129,6 +142,25 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char *
             break;
         case O_VERBOSE:
             cfg->verbose = 1;
+            mc->verbose = 1;
+            break;
+        case O_REDIS:
+            mc->uri = optarg;
+            break;
+        case O_PROTO:
+            mc->protocol = optarg;
+            break;
+        case O_RPOLICY:
+            if (strcmp(optarg, "continue") == 0)
+                mc->policy = BV_MIRROR_CONTINUE;
+            else if (strcmp(optarg, "stop") == 0)
+                mc->policy = BV_MIRROR_STOP;
+            else
+                return bv_fail(st, BV_ERR_ARG, "--redis-policy: '%s' is not continue or stop",
+                               optarg);
+            break;
+        case O_RSPOOL:
+            mc->spool_path = optarg;
             break;
         case O_HELP:
             *help = 1;
@@ -149,6 +181,10 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, const char *
                        "--withdrawal-credentials-file FILE) is required");
     if (cfg->resume && !cfg->checkpoint_path)
         return bv_fail(st, BV_ERR_ARG, "--resume needs --checkpoint FILE");
+    if (!mc->uri && (mc->protocol || mc->spool_path))
+        return bv_fail(st, BV_ERR_ARG, "--protocol / --redis-spool need --redis URI");
+    if (mc->uri && !mc->protocol)
+        return bv_fail(st, BV_ERR_ARG, "--redis needs --protocol NAME (e.g. lido)");
     return BV_OK;
 }
 
@@ -188,9 +224,12 @@ int main(int argc, char **argv)
     bv_status_clear(&st);
     bv_job_config cfg;
     bv_job_config_init(&cfg);
+    bv_mirror_config mc;
+    bv_mirror_config_init(&mc);
+    mc.comm = MPI_COMM_WORLD;
     const char *output = NULL;
     int help = 0;
-    parse_args(argc, argv, &cfg, &output, &help, &st);
+    parse_args(argc, argv, &cfg, &mc, &output, &help, &st);
     if (help) {
         if (rank == 0)
             usage(stdout);
@@ -200,8 +239,33 @@ int main(int argc, char **argv)
     /* Every rank parses the same arguments, so they agree without talking. */
     bv_job_result res;
     memset(&res, 0, sizeof res);
+    /* Optional Redis mirror (docs/REDIS.md): an observer of the job. */
+    bv_mirror *mirror = NULL;
+    bv_job_observer ob;
+    if (!st.code && mc.uri) {
+        if (bv_mirror_state_slot(cfg.state_path, &mc.slot, &st) == BV_OK &&
+            bv_mirror_open(&mirror, &mc, &st) == BV_OK) {
+            bv_mirror_observer(mirror, &ob);
+            cfg.observer = &ob;
+        }
+        if (bv_mpi_agree(MPI_COMM_WORLD, &st) && mirror) {
+            bv_mirror_free(mirror);
+            mirror = NULL;
+        }
+    }
     if (!st.code)
         bv_job_run(MPI_COMM_WORLD, &cfg, &res, &st);
+    if (mirror) {
+        /* Collective; runs whether or not the job succeeded so that what was
+         * computed reaches Redis (or the spool). Its failure does not undo a
+         * verified result: the result is still printed, with a warning. */
+        bv_status ms;
+        bv_status_clear(&ms);
+        bv_mirror_close(mirror, &ms);
+        bv_mpi_agree(MPI_COMM_WORLD, &ms);
+        if (ms.code && rank == 0)
+            fprintf(stderr, "balverify: warning: redis mirror: %s\n", ms.msg);
+    }
     int code = 0;
     if (!st.code && res.stopped_after_level >= 0) {
         if (rank == 0)

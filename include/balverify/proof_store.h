@@ -9,8 +9,8 @@
  *                 either the old or the new value, never a partial one.
  *   "hdf5:FILE"   one 1-D uint8 dataset per key in an HDF5 file (serial
  *                 access from one process; the MPI checkpoint is checkpoint.h).
- *   "redis://HOST:PORT[/DB]"  implemented in src/store/store_redis.c as
- *                 bv_store_redis_ops; open it with bv_proof_store_open_ops().
+ *   "redis://HOST:PORT[/DB]"  SET/GET/EXISTS/DEL of the raw bytes
+ *                 (src/store/store_redis.c, bv_store_redis_ops).
  *
  * Invariants:
  *  - Keys are 1..200 characters from [A-Za-z0-9_.:-] and never start with '.';
@@ -56,7 +56,8 @@ extern const bv_proof_store_ops bv_store_file_ops;
 extern const bv_proof_store_ops bv_store_hdf5_ops;
 extern const bv_proof_store_ops bv_store_redis_ops;
 
-/* Open by URI ("file:DIR", "hdf5:FILE"); *out is malloc'ed. */
+/* Open by URI ("file:DIR", "hdf5:FILE", "redis://HOST:PORT[/DB]"); *out is
+ * malloc'ed. */
 bv_err bv_proof_store_open(const char *uri, int create, bv_proof_store **out, bv_status *st);
 /* Open with an explicit backend (e.g. &bv_store_redis_ops, location = URI). */
 bv_err bv_proof_store_open_ops(const bv_proof_store_ops *ops, const char *location, int create,

@@ -44,7 +44,8 @@ bv_err bv_proof_store_open_ops(const bv_proof_store_ops *ops, const char *locati
 
 bv_err bv_proof_store_open(const char *uri, int create, bv_proof_store **out, bv_status *st)
 {
-    static const bv_proof_store_ops *const table[] = {&bv_store_file_ops, &bv_store_hdf5_ops};
+    static const bv_proof_store_ops *const table[] = {&bv_store_file_ops, &bv_store_hdf5_ops,
+                                                      &bv_store_redis_ops};
     *out = NULL;
     if (!uri)
         return bv_fail(st, BV_ERR_ARG, "store: no URI");
@@ -53,8 +54,9 @@ bv_err bv_proof_store_open(const char *uri, int create, bv_proof_store **out, bv
         if (strncmp(uri, table[i]->name, n) == 0 && uri[n] == ':' && uri[n + 1])
             return bv_proof_store_open_ops(table[i], uri + n + 1, create, out, st);
     }
-    return bv_fail(st, BV_ERR_ARG, "store: unknown store URI '%s' (expected file:DIR or hdf5:FILE)",
-                   uri);
+    return bv_fail(
+        st, BV_ERR_ARG,
+        "store: unknown store URI '%s' (expected file:DIR, hdf5:FILE or redis://HOST:PORT)", uri);
 }
 
 void bv_proof_store_close(bv_proof_store *s)

@@ -181,6 +181,10 @@ static void test_open_errors(void)
     CU_ASSERT_EQUAL(sb.st_size, 31);
     snprintf(uri, sizeof uri, "hdf5:%s/missing.h5", tmpdir);
     CU_ASSERT_EQUAL(bv_proof_store_open(uri, 0, &s, &st), BV_ERR_IO);
+    /* redis:// is dispatched to the Redis backend (port 1: nothing listens). */
+    CU_ASSERT_NOT_EQUAL(bv_proof_store_open("redis://127.0.0.1:1", 1, &s, &st), BV_OK);
+    CU_ASSERT_PTR_NULL(strstr(st.msg, "unknown store URI"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "redis"));
     bv_proof_store_close(NULL);
 }
 

@@ -71,6 +71,19 @@ bv_target bv_rec_challenge(bv_rec_challenger *rc);
 bv_ext_target bv_rec_challenge_ext(bv_rec_challenger *rc);
 
 /* ------------------------------------------------------------------------ */
+/* Merkle proof to a cap, as the FRI verifier on targets checks it            */
+/* ------------------------------------------------------------------------ */
+
+/* hash_or_noop(leaf), one PoseidonGate row per sibling with swap = bits[i]
+ * (bits[0] is the leaf level), then the node reached must equal the cap
+ * entry selected by the next log2(cap_len) bits (RandomAccessGate; the index
+ * is recomposed with ArithmeticGate ops, so the bits must already be
+ * boolean, e.g. from bv_gadget_split_le). */
+void bv_rec_merkle_to_cap(bv_circuit *c, const bv_target *leaf, size_t len, const bv_target *bits,
+                          const bv_hash_target *sibs, size_t nsib, const bv_hash_target *cap,
+                          size_t cap_len);
+
+/* ------------------------------------------------------------------------ */
 /* Proof targets and the verify_proof gadget                                 */
 /* ------------------------------------------------------------------------ */
 

@@ -9,6 +9,7 @@
 
 #include "balverify/challenger.h"
 #include "balverify/gadgets.h"
+#include "balverify/merkle.h"
 #include "balverify/prover.h"
 #include "balverify/recursion.h"
 #include "balverify/serialize.h"
@@ -194,6 +195,81 @@ static void test_challenger_matches_native(void)
         for (size_t i = 0; i < ng; i++)
             CU_ASSERT_EQUAL(h_val(&h, got[i]), expect[i]);
         h_free(&h);
+    }
+}
+
+/* ------------------------------------------------------------ Merkle */
+
+/* The in-circuit Merkle check accepts exactly the native proofs: every
+ * index of a native tree verifies; a wrong leaf, sibling, cap entry or index
+ * does not. */
+static int merkle_case(const gl_t *leaf, size_t len, uint64_t index, unsigned nbits,
+                       const bv_hash *sibs, unsigned nsib, const bv_hash *cap, size_t cap_len)
+{
+    harness h;
+    h_new(&h);
+    bv_target lt[16], bits[64];
+    bv_hash_target st_[32], ct[64];
+    for (size_t i = 0; i < len; i++)
+        lt[i] = h_input(&h, leaf[i]);
+    for (unsigned i = 0; i < nsib; i++)
+        for (int j = 0; j < 4; j++)
+            st_[i].e[j] = h_input(&h, sibs[i].e[j]);
+    for (size_t i = 0; i < cap_len; i++)
+        for (int j = 0; j < 4; j++)
+            ct[i].e[j] = h_input(&h, cap[i].e[j]);
+    bv_target it = h_input(&h, index);
+    bv_gadget_split_le(h.c, it, nbits, bits);
+    bv_rec_merkle_to_cap(h.c, lt, len, bits, st_, nsib, ct, cap_len);
+    bv_status st;
+    int ok = h_run(&h, &st) == 0;
+    h_free(&h);
+    return ok;
+}
+
+static void test_merkle_matches_native(void)
+{
+    uint64_t seed = 3;
+    const unsigned logs[3] = {5, 6, 4}, caps[3] = {2, 0, 4};
+    const size_t lens[3] = {7, 3, 12};
+    for (int t = 0; t < 3; t++) {
+        unsigned lg = logs[t], ch = caps[t];
+        size_t len = lens[t], n = (size_t)1 << lg;
+        gl_t *leaves = malloc(n * len * sizeof *leaves);
+        for (size_t i = 0; i < n * len; i++)
+            leaves[i] = tu_rand_gl(&seed);
+        bv_merkle_tree tree;
+        bv_status st;
+        CU_ASSERT_EQUAL_FATAL(bv_merkle_build(&tree, leaves, lg, len, ch, &st), BV_OK);
+        const bv_hash *cap = bv_merkle_cap(&tree);
+        size_t cap_len = bv_merkle_cap_len(&tree);
+        unsigned ns = bv_merkle_proof_len(&tree);
+        bv_hash sibs[64];
+        for (int k = 0; k < 3; k++) {
+            size_t idx = (size_t)(tu_rand(&seed) % n);
+            bv_merkle_prove(&tree, idx, sibs);
+            const gl_t *leaf = leaves + idx * len;
+            CU_ASSERT_EQUAL(bv_merkle_verify(leaf, len, idx, cap, ch, sibs, ns, &st), BV_OK);
+            CU_ASSERT_TRUE(merkle_case(leaf, len, idx, lg, sibs, ns, cap, cap_len));
+            /* wrong index, leaf, sibling, cap entry */
+            CU_ASSERT_FALSE(merkle_case(leaf, len, idx ^ 1, lg, sibs, ns, cap, cap_len));
+            gl_t bad[16];
+            memcpy(bad, leaf, len * sizeof *bad);
+            bad[len - 1] = gl_add(bad[len - 1], 1);
+            CU_ASSERT_FALSE(merkle_case(bad, len, idx, lg, sibs, ns, cap, cap_len));
+            if (ns > 0) {
+                bv_hash keep = sibs[ns - 1];
+                sibs[ns - 1].e[2] = gl_add(sibs[ns - 1].e[2], 1);
+                CU_ASSERT_FALSE(merkle_case(leaf, len, idx, lg, sibs, ns, cap, cap_len));
+                sibs[ns - 1] = keep;
+            }
+            bv_hash capc[64];
+            memcpy(capc, cap, cap_len * sizeof *capc);
+            capc[(idx >> ns) & (cap_len - 1)].e[0] ^= 1;
+            CU_ASSERT_FALSE(merkle_case(leaf, len, idx, lg, sibs, ns, capc, cap_len));
+        }
+        bv_merkle_free(&tree);
+        free(leaves);
     }
 }
 
@@ -586,6 +662,7 @@ static void register_suites(void)
     bv_cu_add_suite("recursion");
     bv_cu_add_test("gate evaluation on targets equals eval_ext", test_gate_eval_all);
     bv_cu_add_test("in-circuit challenger equals native", test_challenger_matches_native);
+    bv_cu_add_test("in-circuit Merkle check equals native", test_merkle_matches_native);
     bv_cu_add_test("wrapper verifies an inner proof", test_wrapper_verifies_inner);
     bv_cu_add_test("soundness: tampered inner proofs", test_soundness_tampered_inner);
     bv_cu_add_test("2-to-1 soundness and combination rule", test_two_to_one_soundness);

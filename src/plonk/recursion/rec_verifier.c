@@ -245,7 +245,7 @@ static bv_target bits_to_index(bv_circuit *c, const bv_target *bits, uint32_t n)
 /* Merkle proof to a cap (PROOF_SYSTEM.md 4): hash_or_noop(leaf), one
  * PoseidonGate row per level with swap = index bit, then the cap entry
  * selected by the remaining bits (RandomAccessGate). */
-static void merkle_to_cap(bv_circuit *c, const bv_target *leaf, size_t len, const bv_target *bits,
+void bv_rec_merkle_to_cap(bv_circuit *c, const bv_target *leaf, size_t len, const bv_target *bits,
                           const bv_hash_target *sibs, size_t nsib, const bv_hash_target *cap,
                           size_t cap_len)
 {
@@ -315,8 +315,8 @@ static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_t
                                         : o == 1 ? pt->wires_cap
                                         : o == 2 ? pt->zs_pp_cap
                                                  : pt->quotient_cap;
-            merkle_to_cap(c, leaves + lo, pt->oracle_widths[o], bits,
-                          pt->init_sibs + (q * 4 + o) * ns, ns, cap, cap_len);
+            bv_rec_merkle_to_cap(c, leaves + lo, pt->oracle_widths[o], bits,
+                                 pt->init_sibs + (q * 4 + o) * ns, ns, cap, cap_len);
             lo += pt->oracle_widths[o];
         }
         /* x = g * omega^rev(index) */
@@ -352,8 +352,8 @@ static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_t
                 flat[2 * j] = evals[j].c0;
                 flat[2 * j + 1] = evals[j].c1;
             }
-            merkle_to_cap(c, flat, 2 * A, bits + off + a, pt->step_sibs + q * ssb + so, nsib,
-                          pt->commit_caps + i * cap_len, cap_len);
+            bv_rec_merkle_to_cap(c, flat, 2 * A, bits + off + a, pt->step_sibs + q * ssb + so, nsib,
+                                 pt->commit_caps + i * cap_len, cap_len);
             bv_ext_target nat[256];
             for (size_t j = 0; j < A; j++)
                 nat[j] = evals[bv_rev_bits(j, a)];

@@ -197,7 +197,7 @@ const bv_verifier_data *bv_circuit_data_verifier(const bv_circuit_data *d);
 const bv_common_data *bv_circuit_data_common(const bv_circuit_data *d);
 void bv_circuit_data_free(bv_circuit_data *d);
 
-/* Common-data helpers shared by prover, verifier and serialisation. */
+/* Common-data functions shared by prover, verifier and serialisation. */
 /* Frees gates[i].data of a common data struct (not the struct). */
 void bv_common_data_release(bv_common_data *cd);
 /* Deep copy (gate data duplicated). */

@@ -60,7 +60,7 @@ bv_err bv_prover_data_serialize(const bv_circuit_data *d, uint8_t **out, size_t 
 bv_err bv_prover_data_deserialize(const uint8_t *in, size_t len, bv_generator_resolver resolve,
                                   bv_circuit_data **out, bv_status *st);
 
-/* Whole-file helpers (max: refuse files larger than this). */
+/* Whole-file reading and writing (max: refuse files larger than this). */
 bv_err bv_plonk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv_status *st);
 bv_err bv_plonk_write_file(const char *path, const uint8_t *buf, size_t len, bv_status *st);
 

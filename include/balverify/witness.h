@@ -6,7 +6,7 @@
  * sets the class, and setting a known class to a different value is an error
  * ("witness conflict"). The caller sets the free inputs, then
  * bv_witness_generate() runs every generator (gate ops, constants, copies,
- * randoms, non-deterministic helpers) as soon as its dependencies are known.
+ * randoms, non-deterministic hints) as soon as its dependencies are known.
  *
  * Invariants:
  *  - A generator runs at most once; it runs only when all of its declared

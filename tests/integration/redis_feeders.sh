@@ -47,6 +47,50 @@ echo "== the queued tasks are consumable: a mapper worker drains them"
 [ "$(rcli LLEN validator_proof_queue:failed)" = 0 ] || { echo "FAIL: tasks set aside"; fail=1; }
 [ "$(rcli GET done:2:999:$(rcli GET last_processed_slot))" = 1 ] || { echo "FAIL: changed leaf task not run"; fail=1; }
 
+echo "== the same through a Beacon node (recorded responses replayed locally)"
+dump() { # every key and value, sorted (item ids are random: queues by their payloads)
+  (cd "$TMP" && node -e '
+const Redis = require("ioredis");
+const db = new Redis({ port: Number(process.argv[1]) });
+(async () => {
+  const keys = (await db.keys("*")).filter(k => !k.includes(":item:") && !k.includes(":leased_by_session:")).sort();
+  const p = db.pipeline(); keys.forEach(k => p.type(k)); const types = (await p.exec()).map(x => x[1]);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (types[i] === "list") {
+      const ids = await db.lrange(k, 0, -1); const q = k.slice(0, k.lastIndexOf(":"));
+      const items = ids.length ? (await db.mgetBuffer(ids.map(id => `${q}:item:${id}`))).map(b => b.toString("hex")) : [];
+      console.log(k, items.length, JSON.stringify(items.sort()));
+    } else if (types[i] === "zset") console.log(k, JSON.stringify(await db.zrange(k, 0, -1)));
+    else console.log(k, await db.get(k));
+  }
+  db.disconnect();
+})();' "$REDIS_PORT")
+}
+INFO_JSON=$TMP/info.json
+"$BIN/bv_state_info" "$TMP/s1.ssz" >"$INFO_JSON"
+SLOT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["slot"])' "$INFO_JSON")
+python3 "$SRC/tests/tools/make_beacon_recordings.py" --state "$TMP/s1.ssz" --info "$INFO_JSON" --out "$TMP/rec" >/dev/null
+python3 "$SRC/tests/tools/replay_server.py" --dir "$TMP/rec" --port-file "$TMP/node.port" --log "$TMP/node.log" >/dev/null 2>&1 &
+NODE=$!
+for _ in $(seq 100); do [ -s "$TMP/node.port" ] && break; sleep 0.05; done
+NODE_URL=http://127.0.0.1:$(cat "$TMP/node.port")
+rcli FLUSHALL >/dev/null
+"$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials "$W" --protocol lido >/dev/null
+"$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --run-once >/dev/null
+dump >"$TMP/offline.txt"
+rcli FLUSHALL >/dev/null
+"$BIN/get_balances_input" --redis-port "$REDIS_PORT" --beacon-node "$NODE_URL" --slot "$SLOT" --withdrawal-credentials "$W" --protocol lido \
+  || fail=1
+"$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --beacon-node "$NODE_URL" --sync-slot "$SLOT" --run-once || fail=1
+dump >"$TMP/online.txt"
+kill "$NODE" 2>/dev/null; wait "$NODE" 2>/dev/null || true
+if cmp -s "$TMP/offline.txt" "$TMP/online.txt"; then
+  echo "ok: Beacon-node feed identical to the offline feed ($(wc -l <"$TMP/online.txt") keys)"
+else
+  echo "FAIL: Beacon-node feed differs from the offline feed"; diff "$TMP/offline.txt" "$TMP/online.txt" | head -5; fail=1
+fi
+
 echo "== bad input"
 expect_fail() { # expect_fail PATTERN CMD...
   local pat=$1; shift

@@ -12,6 +12,9 @@
  *    command (or bv_redis_reconnect) opens a new one to the same endpoint, so
  *    a caller that wants to survive a Redis restart just retries.
  *  - Payloads are passed with explicit lengths: binary safe.
+ *  - Connecting sets SIGPIPE to ignored when it still has its default
+ *    action, so a server that goes away yields an error (EPIPE), never a
+ *    killed process.
  *  - Lua scripts are sent with EVALSHA and fall back to EVAL when the server
  *    does not know the script yet (after a restart or SCRIPT FLUSH).
  */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/sha.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,23 @@ struct bv_redis {
     int db;
 };
 
+/* A write to a socket the server has closed raises SIGPIPE, whose default
+ * action kills the process: a Redis restart must be an error, not a crash.
+ * Only the default disposition is replaced (a program's own handler stays). */
+static void ignore_sigpipe(void)
+{
+    struct sigaction old;
+    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &sa, NULL);
+    }
+}
+
 static bv_err open_ctx(bv_redis *r, bv_status *st)
 {
+    ignore_sigpipe();
     if (r->c) {
         redisFree(r->c);
         r->c = NULL;

@@ -78,6 +78,21 @@ check "balance: queue empty" "$(rcli LLEN $B:queue)" 0
 check "balance: processing empty" "$(rcli LLEN $B:processing)" 0
 check "balance: no item data" "$(rcli --scan --pattern "$B:item:*" | wc -l)" 0
 
+# ---- the cleaner outlives a Redis restart ----
+"$BIN/light_cleaner" --redis-port "$REDIS_PORT" --clean-duration 200 --queue cq >"$TMP/cleaner.log" 2>&1 &
+CLEANER=$!
+sleep 0.5
+redis_stop
+sleep 1
+redis_start "$TMP"
+id=$(T cq add 01)
+T cq lease 1 nonblock 0 >/dev/null
+sleep 2.5
+check "cleaner after a Redis restart: expired item re-queued" "$(rcli LRANGE cq:queue 0 -1)" "$id"
+kill "$CLEANER" 2>/dev/null; wait "$CLEANER" 2>/dev/null || true
+cat "$TMP/cleaner.log"
+grep -q "retrying" "$TMP/cleaner.log" || { echo "FAIL: the cleaner did not report the outage"; cat "$TMP/cleaner.log"; fail=1; }
+
 # ---- Redis gone: the worker reports it and exits non-zero ----
 T $M add "$(T - payload mapper 2 1 1)" >/dev/null
 redis_stop

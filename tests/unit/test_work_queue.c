@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "balverify/keys.h"
+#include "balverify/mirror.h"
 #include "balverify/proof_store.h"
 #include "balverify/redis_conn.h"
 #include "balverify/work_queue.h"
@@ -520,6 +521,67 @@ static void test_proof_store(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "redis proof store"));
 }
 
+static void put32(FILE *f, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        fputc((int)((v >> (8 * i)) & 255), f);
+}
+
+static void test_spool_replay(void)
+{
+    NEED_SERVER();
+    flush();
+    char path[] = "/tmp/bv_spool_XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    fwrite("BVSPOOL1", 1, 8, f);
+    const char *k1 = "lido:balance_verification_proof:0:1", *v1 = "{\"needsChange\":false}";
+    fputc(0, f); /* SET */
+    put32(f, (uint32_t)strlen(k1));
+    fwrite(k1, 1, strlen(k1), f);
+    put32(f, (uint32_t)strlen(v1));
+    fwrite(v1, 1, strlen(v1), f);
+    const char *k2 = "validator_proof:1:slot_lookup", *v2 = "6400";
+    fputc(1, f); /* ZADD */
+    put32(f, (uint32_t)strlen(k2));
+    fwrite(k2, 1, strlen(k2), f);
+    put32(f, 4);
+    fwrite(v2, 1, 4, f);
+    fclose(f);
+    char uri[64];
+    snprintf(uri, sizeof uri, "redis://127.0.0.1:%d", g_port);
+    uint64_t n;
+    bv_status st;
+    CU_ASSERT_EQUAL(bv_mirror_replay_spool(uri, path, &n, &st), BV_OK);
+    CU_ASSERT_EQUAL(n, 2);
+    char *v;
+    size_t len;
+    int found;
+    bv_redis_get(g_r, k1, &v, &len, &found, &st);
+    CU_ASSERT(found && strcmp(v, v1) == 0);
+    free(v);
+    int fz;
+    uint64_t at;
+    bv_lookup_latest(g_r, k2, 7000, &fz, &at, &st);
+    CU_ASSERT(fz && at == 6400);
+    /* truncated: the last record is cut */
+    f = fopen(path, "r+b");
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fclose(f);
+    CU_ASSERT_EQUAL(truncate(path, sz - 2), 0);
+    CU_ASSERT_EQUAL(bv_mirror_replay_spool(uri, path, &n, &st), BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "truncated record 1"));
+    f = fopen(path, "wb");
+    fwrite("NOTASPOOL", 1, 9, f);
+    fclose(f);
+    CU_ASSERT_EQUAL(bv_mirror_replay_spool(uri, path, &n, &st), BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "not a mirror spool file"));
+    unlink(path);
+    CU_ASSERT_EQUAL(bv_mirror_replay_spool(uri, path, &n, &st), BV_ERR_IO);
+}
+
 /* Runs last: the server goes away and comes back. */
 static void test_server_gone(void)
 {
@@ -569,6 +631,7 @@ static void register_suites(void)
     bv_cu_add_test("bad arguments and wrong key types", test_bad_args_and_types);
     bv_cu_add_test("URI, databases, slot lookups", test_uri_and_lookup);
     bv_cu_add_test("Redis proof store backend", test_proof_store);
+    bv_cu_add_test("mirror spool replay", test_spool_replay);
     bv_cu_add_test("server gone and back", test_server_gone);
     atexit(cleanup);
 }

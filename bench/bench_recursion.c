@@ -79,8 +79,14 @@ static void time_prove(const char *name, const bv_circuit_data *d,
             if (bv_witness_generate(w, 1, &st))
                 die(name, &st);
             double t1 = omp_get_wtime();
-            if (bv_prove(d, w, &p, NULL, &st))
+            bv_prove_timings tm;
+            if (bv_prove(d, w, &p, &tm, &st))
                 die(name, &st);
+            if (r == reps - 1)
+                printf("  %s, %d thread%s, prover phases: wires commit %.3f, Z commit %.3f, "
+                       "quotient %.3f, quotient commit %.3f, openings %.3f, FRI %.3f s\n",
+                       name, th, th > 1 ? "s" : "", tm.wires_commit, tm.zs_commit, tm.quotient,
+                       tm.quotient_commit, tm.openings, tm.fri);
             double t2 = omp_get_wtime();
             bv_witness_free(w);
             if (t1 - t0 < bw)

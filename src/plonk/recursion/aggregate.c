@@ -159,15 +159,6 @@ static void demo_combine(bv_circuit *c, const bv_target *l, const bv_target *r, 
     bv_circuit_register_public_inputs(c, pis, 2);
 }
 
-static void free_proofs(bv_proof *p, size_t n)
-{
-    if (!p)
-        return;
-    for (size_t i = 0; i < n; i++)
-        bv_proof_free(&p[i]);
-    free(p);
-}
-
 static bv_err write_root(const char *dir, const bv_circuit_data *d, const bv_proof *p,
                          bv_status *st)
 {
@@ -191,82 +182,90 @@ static bv_err write_root(const char *dir, const bv_circuit_data *d, const bv_pro
     return e;
 }
 
+/* Depth-first: a node's proof is made from its two children's and they are
+ * freed at once, so at most two proofs per level are alive (a breadth-first
+ * walk would hold 2^depth leaf proofs). The circuit of level k is built when
+ * its first node is reached, from level k-1's circuit. */
+typedef struct {
+    const bv_plonk_config *cfg;
+    uint64_t first;
+    bv_circuit_data *leaf;
+    bv_target v;
+    bv_rec_aggregator agg[17]; /* agg[k]: level k >= 1 */
+} demo_tree;
+
+static const bv_circuit_data *level_data(const demo_tree *t, uint32_t k)
+{
+    return k == 0 ? t->leaf : t->agg[k].data;
+}
+
+static bv_err demo_node(demo_tree *t, uint32_t k, size_t i, bv_proof *out, bv_status *st)
+{
+    bv_err e;
+    if (k == 0) {
+        bv_witness *w = bv_witness_new(t->leaf);
+        if (!w)
+            return bv_fail(st, BV_ERR_NOMEM, "aggregate: out of memory");
+        e = bv_witness_set(w, t->v, gl_from_u64(t->first + i), st);
+        if (!e)
+            e = bv_witness_generate(w, i, st);
+        if (!e)
+            e = bv_prove(t->leaf, w, out, NULL, st);
+        bv_witness_free(w);
+        if (e)
+            bv_fail_ctx(st, "leaf %zu", i);
+        return e;
+    }
+    bv_proof l, r;
+    if ((e = demo_node(t, k - 1, 2 * i, &l, st)))
+        return e;
+    if ((e = demo_node(t, k - 1, 2 * i + 1, &r, st))) {
+        bv_proof_free(&l);
+        return e;
+    }
+    if (!t->agg[k].data) {
+        const bv_circuit_data *in = level_data(t, k - 1);
+        e = bv_rec_aggregator_build(t->cfg, bv_circuit_data_verifier(in),
+                                    bv_circuit_data_common(in), demo_combine, NULL, &t->agg[k], st);
+        if (e)
+            bv_fail_ctx(st, "aggregation level %u", k);
+    }
+    if (!e) {
+        e = bv_rec_aggregator_prove(&t->agg[k], &l, &r, out, st);
+        if (e)
+            bv_fail_ctx(st, "aggregation level %u node %zu", k, i);
+    }
+    bv_proof_free(&l);
+    bv_proof_free(&r);
+    return e;
+}
+
 bv_err bv_demo_aggregate(const bv_plonk_config *cfg, uint32_t depth, uint64_t first_value,
                          const char *out_dir, gl_t *sum, gl_t *count, bv_status *st)
 {
     if (depth > 16)
         return bv_fail(st, BV_ERR_ARG, "aggregate depth %u out of range (0..16)", depth);
-    size_t n = (size_t)1 << depth;
-    bv_circuit_data *leaf = NULL;
-    bv_target v;
-    bv_err e = demo_leaf_build(cfg, &leaf, &v, st);
+    demo_tree t;
+    memset(&t, 0, sizeof t);
+    t.cfg = cfg;
+    t.first = first_value;
+    bv_err e = demo_leaf_build(cfg, &t.leaf, &t.v, st);
     if (e)
         return e;
-    bv_proof *level = calloc(n, sizeof *level);
-    size_t nlevel = n;
-    if (!level) {
-        bv_circuit_data_free(leaf);
-        return bv_fail(st, BV_ERR_NOMEM, "aggregate: out of memory");
-    }
-    for (size_t i = 0; i < n && !e; i++) {
-        bv_witness *w = bv_witness_new(leaf);
-        if (!w) {
-            e = bv_fail(st, BV_ERR_NOMEM, "aggregate: out of memory");
-            break;
-        }
-        e = bv_witness_set(w, v, gl_from_u64(first_value + i), st);
-        if (!e)
-            e = bv_witness_generate(w, i, st);
-        if (!e)
-            e = bv_prove(leaf, w, &level[i], NULL, st);
-        bv_witness_free(w);
-        if (e)
-            bv_fail_ctx(st, "leaf %zu", i);
-    }
-    bv_circuit_data *cur = leaf; /* circuit of the proofs in `level` */
-    bv_rec_aggregator agg;
-    memset(&agg, 0, sizeof agg);
-    int own_agg = 0;
-    for (uint32_t k = 1; k <= depth && !e; k++) {
-        bv_rec_aggregator next;
-        e = bv_rec_aggregator_build(cfg, bv_circuit_data_verifier(cur), bv_circuit_data_common(cur),
-                                    demo_combine, NULL, &next, st);
-        if (e) {
-            bv_fail_ctx(st, "aggregation level %u", k);
-            break;
-        }
-        size_t m = n >> k;
-        bv_proof *up = calloc(m, sizeof *up);
-        if (!up) {
-            bv_rec_aggregator_free(&next);
-            e = bv_fail(st, BV_ERR_NOMEM, "aggregate: out of memory");
-            break;
-        }
-        for (size_t i = 0; i < m && !e; i++) {
-            e = bv_rec_aggregator_prove(&next, &level[2 * i], &level[2 * i + 1], &up[i], st);
-            if (e)
-                bv_fail_ctx(st, "aggregation level %u node %zu", k, i);
-        }
-        free_proofs(level, nlevel);
-        level = up;
-        nlevel = m;
-        if (own_agg)
-            bv_rec_aggregator_free(&agg);
-        agg = next;
-        own_agg = 1;
-        cur = agg.data;
-    }
+    bv_proof root;
+    e = demo_node(&t, depth, 0, &root, st);
     if (!e) {
         if (sum)
-            *sum = level[0].public_inputs[0];
+            *sum = root.public_inputs[0];
         if (count)
-            *count = level[0].public_inputs[1];
+            *count = root.public_inputs[1];
         if (out_dir)
-            e = write_root(out_dir, cur, &level[0], st);
+            e = write_root(out_dir, level_data(&t, depth), &root, st);
+        bv_proof_free(&root);
     }
-    free_proofs(level, nlevel);
-    if (own_agg)
-        bv_rec_aggregator_free(&agg);
-    bv_circuit_data_free(leaf);
+    for (uint32_t k = 1; k <= depth; k++)
+        if (t.agg[k].data)
+            bv_rec_aggregator_free(&t.agg[k]);
+    bv_circuit_data_free(t.leaf);
     return e;
 }

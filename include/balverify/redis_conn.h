@@ -51,6 +51,8 @@ int bv_redis_is_connected(const bv_redis *r);
 /* Change the per-reply read timeout (0 = wait forever). Blocking pops use
  * this so the socket never times out before the server answers. */
 bv_err bv_redis_set_timeout(bv_redis *r, int timeout_ms, bv_status *st);
+/* The current per-reply timeout in ms (0 = none). */
+int bv_redis_timeout(const bv_redis *r);
 
 const char *bv_redis_host(const bv_redis *r);
 int bv_redis_port(const bv_redis *r);

@@ -574,7 +574,7 @@ static bv_err spool(bv_mirror *m, bv_status *st)
         return bv_fail(st, BV_ERR_IO, "mirror spool %s: write failed", path);
     return bv_fail(st, BV_ERR_NET,
                    "redis %s unreachable: %zu mirror writes of rank %d saved to %s (replay with "
-                   "bv_queue_tool - replay %s)",
+                   "bv_queue_tool --redis-host H --redis-port P - replay %s)",
                    m->uri, m->npend, m->rank, path, path);
 }
 

@@ -199,6 +199,11 @@ bv_err bv_redis_set_timeout(bv_redis *r, int timeout_ms, bv_status *st)
     return BV_OK;
 }
 
+int bv_redis_timeout(const bv_redis *r)
+{
+    return r->timeout_ms;
+}
+
 const char *bv_redis_host(const bv_redis *r)
 {
     return r->host;

@@ -323,9 +323,10 @@ bv_err bv_wq_lease(bv_redis *r, const bv_work_queue *q, int lease_secs, int bloc
         /* The socket must outlive the server-side wait (else the popped id
          * would be lost in a half-read reply). */
         bv_status tst;
+        int saved = bv_redis_timeout(r);
         bv_redis_set_timeout(r, wait ? (wait + 10) * 1000 : 0, &tst);
         redisReply *rep = bv_redis_argv(r, st, what, 4, argv, NULL);
-        bv_redis_set_timeout(r, 0, &tst);
+        bv_redis_set_timeout(r, saved, &tst);
         if (!rep)
             return st_code(st);
         if (rep->type == REDIS_REPLY_NIL) {

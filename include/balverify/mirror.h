@@ -55,7 +55,8 @@ typedef struct {
     MPI_Comm comm;        /* the job's communicator */
     bv_mirror_policy policy;
     int consume_tasks;      /* lease/complete the feeders' queues */
-    int resync_timeout_s;   /* bv_mirror_close wait for Redis (default 30) */
+    int resync_timeout_s;   /* bv_mirror_close wait for Redis (default 30, or
+                               $BV_REDIS_RESYNC_S) */
     const char *spool_path; /* where missed writes go if Redis stays away (may be NULL) */
     int verbose;
 } bv_mirror_config;

@@ -8,6 +8,8 @@
  *    one-line message naming the operation and the key. A lost connection or
  *    an unreachable server is BV_ERR_NET; an error reply from the server
  *    (WRONGTYPE, NOSCRIPT, ...) is BV_ERR_NET too, with the server's text.
+ *  - An error reply saying the server is not ready (LOADING, BUSY,
+ *    MASTERDOWN, TRYAGAIN) is treated like a lost connection.
  *  - After a connection-level failure the context is dropped; the next
  *    command (or bv_redis_reconnect) opens a new one to the same endpoint, so
  *    a caller that wants to survive a Redis restart just retries.

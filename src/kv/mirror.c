@@ -53,6 +53,14 @@ void bv_mirror_config_init(bv_mirror_config *cfg)
     cfg->policy = BV_MIRROR_CONTINUE;
     cfg->consume_tasks = 1;
     cfg->resync_timeout_s = 30;
+    /* Operators (and tests) can shorten or lengthen the final wait. */
+    const char *env = getenv("BV_REDIS_RESYNC_S");
+    if (env && *env) {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if (!*end && v >= 0 && v <= 86400)
+            cfg->resync_timeout_s = (int)v;
+    }
 }
 
 bv_err bv_mirror_state_slot(const char *path, uint64_t *slot, bv_status *st)
@@ -606,6 +614,28 @@ bv_err bv_mirror_close(bv_mirror *m, bv_status *st)
             consume_mapper(m, m->leaves);
         bv_status fst;
         bv_mirror_flush(m, &fst); /* zero nodes written while consuming */
+    } else if (any_left && m->rank == 0 && m->consume) {
+        /* The tasks stay queued for a later run or a worker, but the zero
+         * nodes they ask for are this job's results too: queue them with
+         * the other missed writes so that the spool holds everything. */
+        for (uint32_t L = 0; L < BV_BALANCE_LEVELS; L++) {
+            if (m->deferred[L] && m->have_first) {
+                bv_node z;
+                memset(&z, 0, sizeof z);
+                bv_balance_zero(L, m->first.pv.balance.current_epoch,
+                                m->first.pv.balance.credentials, &z);
+                mirror_balance(m, &z, BV_REGISTRY_LIMIT);
+            }
+        }
+        if (m->mapper_deferred) {
+            for (unsigned d = 0; d <= BV_MAPPER_DEPTH; d++) {
+                bv_node z;
+                memset(&z, 0, sizeof z);
+                bv_mapper_zero(BV_MAPPER_DEPTH - d, &z);
+                mirror_mapper(m, &z, bv_key_validator_proof_storage_zeroes(d).s,
+                              bv_key_validator_proof_zeroes(d).s);
+            }
+        }
     }
     if (m->npend) {
         e = m->spool ? spool(m, st)

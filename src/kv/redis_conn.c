@@ -240,6 +240,19 @@ static redisReply *check(bv_redis *r, bv_status *st, const char *what, redisRepl
     }
     if (rep->type == REDIS_REPLY_ERROR) {
         bv_fail(st, BV_ERR_NET, "%s: redis replied: %.*s", what, (int)rep->len, rep->str);
+        /* A server that is not ready (still loading its data, busy with a
+         * script, a replica without its master) counts as unreachable: the
+         * connection is dropped so callers retry instead of treating the
+         * command as refused for good. */
+        static const char *const transient[] = {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"};
+        for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++) {
+            size_t n = strlen(transient[i]);
+            if (rep->len >= n && strncmp(rep->str, transient[i], n) == 0 && r->c) {
+                redisFree(r->c);
+                r->c = NULL;
+                break;
+            }
+        }
         freeReplyObject(rep);
         return NULL;
     }

@@ -8,9 +8,10 @@
  *
  * Invariants:
  *  - A level ("step" s: balance level s when s <= 37 and mapper level s) is
- *    written with collective MPI-IO writes, the file is flushed, and only then
- *    is the level's `complete` attribute set to 1 and the file flushed again.
- *    A level without complete == 1 is ignored on resume and rewritten.
+ *    written with collective MPI-IO writes and the file is closed; only then
+ *    is the level's `complete` attribute set to 1 in a second short session.
+ *    The file stays closed between steps. A level without complete == 1 is
+ *    ignored on resume and rewritten.
  *  - The root attributes identify the run (format version, state root, block
  *    root, slot, fork, validator count, credentials). bv_ckpt_open() refuses a
  *    file whose identity differs from the expected one (BV_ERR_VERIFY, naming

@@ -146,6 +146,34 @@ static bv_err finish_open(MPI_Comm comm, const char *path, hid_t file, bv_ckpt *
     return BV_OK;
 }
 
+/* The file is open only while a step is being written or read: every
+ * complete step ends with H5Fclose, which leaves a fully consistent file on
+ * disk (metadata, superblock, end-of-file address). A kill between steps
+ * therefore finds a closed file; only a kill inside a step's writes can leave
+ * it damaged (docs/CHECKPOINT_FORMAT.md). */
+static bv_err ck_reopen(bv_ckpt *c, bv_status *st)
+{
+    if (c->file >= 0)
+        return BV_OK;
+    hid_t fapl = make_fapl(c->comm);
+    c->file = H5Fopen(c->path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
+    if (c->file < 0)
+        return bv_fail(st, BV_ERR_IO, "checkpoint %s cannot be reopened", c->path);
+    return BV_OK;
+}
+
+static bv_err ck_shut(bv_ckpt *c, bv_status *st)
+{
+    if (c->file < 0)
+        return BV_OK;
+    herr_t r = H5Fclose(c->file);
+    c->file = -1;
+    if (r < 0)
+        return bv_fail(st, BV_ERR_IO, "checkpoint %s: close failed", c->path);
+    return BV_OK;
+}
+
 bv_err bv_ckpt_create(MPI_Comm comm, const char *path, const bv_ckpt_meta *meta, bv_ckpt **out,
                       bv_status *st)
 {
@@ -173,11 +201,12 @@ bv_err bv_ckpt_create(MPI_Comm comm, const char *path, const bv_ckpt_meta *meta,
               attr_write(f, "withdrawal_credentials", H5T_NATIVE_UINT8, 2, wdims, meta->wc) ||
               attr_u64(f, "balance_top_level", BV_BALANCE_TOP_LEVEL) ||
               attr_u64(f, "mapper_top_level", BV_MAPPER_TOP_LEVEL);
-    if (bad || H5Fflush(f, H5F_SCOPE_GLOBAL) < 0) {
+    if (bad) {
         H5Fclose(f);
         return bv_fail(st, BV_ERR_IO, "checkpoint: cannot write attributes of %s", path);
     }
-    return finish_open(comm, path, f, out, st);
+    bv_err e = finish_open(comm, path, f, out, st);
+    return e ? e : ck_shut(*out, st);
 }
 
 static void hex32(char *out, const uint8_t *b)
@@ -292,7 +321,8 @@ bv_err bv_ckpt_open(MPI_Comm comm, const char *path, const bv_ckpt_meta *expect,
         last = (int)s;
     }
     *last_complete = last;
-    return finish_open(comm, path, f, out, st);
+    bv_err e2 = finish_open(comm, path, f, out, st);
+    return e2 ? e2 : ck_shut(*out, st);
 }
 
 /* ---- levels ------------------------------------------------------------ */
@@ -304,6 +334,8 @@ static const char *kind_name(bv_node_kind k)
 
 bv_err bv_ckpt_begin_level(bv_ckpt *c, uint32_t level, bv_status *st)
 {
+    if (ck_reopen(c, st))
+        return st->code;
     char name[32];
     snprintf(name, sizeof name, "level_%02u", level);
     if (H5Lexists(c->file, name, H5P_DEFAULT) > 0 && H5Ldelete(c->file, name, H5P_DEFAULT) < 0)
@@ -357,6 +389,8 @@ static int write_rows(bv_ckpt *c, hid_t g, const char *name, hid_t type, hsize_t
 bv_err bv_ckpt_write_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_t total,
                            uint64_t lo, const bv_node *nodes, size_t n, bv_status *st)
 {
+    if (ck_reopen(c, st))
+        return st->code;
     size_t pv = bv_node_pv_size(kind);
     uint64_t *idx = malloc((n ? n : 1) * sizeof *idx);
     uint64_t *plen = malloc((n ? n : 1) * sizeof *plen);
@@ -415,10 +449,11 @@ bv_err bv_ckpt_write_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64
 
 bv_err bv_ckpt_mark_complete(bv_ckpt *c, uint32_t level, bv_status *st)
 {
-    /* Data first, flag last: a crash between the two flushes leaves an
-     * incomplete level that resume rewrites. */
-    if (H5Fflush(c->file, H5F_SCOPE_GLOBAL) < 0)
-        return bv_fail(st, BV_ERR_IO, "checkpoint %s: flush failed", c->path);
+    /* Data first (closed: everything on disk), flag last in its own short
+     * session: a crash in between leaves an incomplete level that resume
+     * rewrites. */
+    if (ck_shut(c, st) || ck_reopen(c, st))
+        return st->code;
     char name[32];
     snprintf(name, sizeof name, "level_%02u", level);
     hid_t g = H5Gopen2(c->file, name, H5P_DEFAULT);
@@ -427,9 +462,11 @@ bv_err bv_ckpt_mark_complete(bv_ckpt *c, uint32_t level, bv_status *st)
     int bad = attr_u64(g, "complete", 1);
     H5Gclose(g);
     bad = bad || attr_u64(c->file, "last_complete_level", level);
-    if (bad || H5Fflush(c->file, H5F_SCOPE_GLOBAL) < 0)
+    if (bad) {
+        ck_shut(c, NULL);
         return bv_fail(st, BV_ERR_IO, "checkpoint %s: cannot mark %s complete", c->path, name);
-    return BV_OK;
+    }
+    return ck_shut(c, st);
 }
 
 /* Collectively read rows [lo, hi) of a dataset with `width` columns (0: 1-D)
@@ -488,6 +525,8 @@ bv_err bv_ckpt_read_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_
                           uint64_t lo, uint64_t hi, bv_node **out, bv_status *st)
 {
     *out = NULL;
+    if (ck_reopen(c, st))
+        return st->code;
     size_t pv = bv_node_pv_size(kind);
     size_t n = (size_t)(hi - lo);
     char name[48];
@@ -584,6 +623,7 @@ bv_err bv_ckpt_read_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_
     }
 done:
     H5Gclose(g);
+    ck_shut(c, NULL);
     free(idx), free(plen), free(poff), free(pvb), free(proofs);
     if (e) {
         if (nodes)
@@ -605,6 +645,10 @@ bv_err bv_ckpt_write_final(bv_ckpt *c, const bv_node *final_node, bv_status *st)
     uint8_t *buf = malloc(size);
     if (!buf)
         return bv_fail(st, BV_ERR_NOMEM, "checkpoint: out of memory");
+    if (ck_reopen(c, st)) {
+        free(buf);
+        return st->code;
+    }
     if (rank == 0)
         bv_node_encode(final_node, buf);
     if (H5Lexists(c->file, "final", H5P_DEFAULT) > 0)
@@ -612,21 +656,19 @@ bv_err bv_ckpt_write_final(bv_ckpt *c, const bv_node *final_node, bv_status *st)
     int bad =
         write_rows(c, c->file, "final", H5T_NATIVE_UINT8, size, 0, 0, rank == 0 ? size : 0, buf);
     free(buf);
-    if (bad || H5Fflush(c->file, H5F_SCOPE_GLOBAL) < 0)
+    if (bad) {
+        ck_shut(c, NULL);
         return bv_fail(st, BV_ERR_IO, "checkpoint %s: cannot write the final node", c->path);
-    return BV_OK;
+    }
+    return ck_shut(c, st);
 }
 
 bv_err bv_ckpt_close(bv_ckpt *c, bv_status *st)
 {
     if (!c)
         return BV_OK;
-    herr_t r = H5Fclose(c->file);
+    bv_err e = ck_shut(c, st);
     H5Pclose(c->dxpl);
-    char path[1024];
-    snprintf(path, sizeof path, "%s", c->path);
     free(c);
-    if (r < 0)
-        return bv_fail(st, BV_ERR_IO, "checkpoint %s: close failed", path);
-    return BV_OK;
+    return e;
 }

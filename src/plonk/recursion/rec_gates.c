@@ -334,7 +334,7 @@ static void ev_coset_interpolation(rec_ctx *x)
     const bv_ext_target *w = x->w;
     uint32_t sb = g->params[0], d = g->params[1], k = 0, npts = 1u << sb;
     uint32_t nint = bv_ci_num_intermediates(sb, d);
-    gl_t h = 1, root = gl_root_of_unity(sb);
+    gl_t root = gl_root_of_unity(sb);
     bv_ext_target shift = w[BV_CI_WIRE_SHIFT];
     rec_alg z = rec_alg_at(w, bv_ci_wire_point(sb));
     rec_alg zs = rec_alg_at(w, bv_ci_wire_shifted_point(sb, d));
@@ -365,7 +365,6 @@ static void ev_coset_interpolation(rec_ctx *x)
             p = rec_alg_mul(c, p, term);
         }
     }
-    (void)h;
     alg_out(x->out + k, rec_alg_sub(c, rec_alg_at(w, bv_ci_wire_eval(sb)), e));
 }
 

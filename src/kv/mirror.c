@@ -205,8 +205,9 @@ static void write_op(bv_mirror *m, op_kind kind, const char *key, const void *va
         return;
     }
     if (bv_mirror_flush(m, &st) && !m->warned) {
-        fprintf(stderr, "balverify: rank %d: %s; the job goes on from its checkpoint\n", m->rank,
-                st.msg);
+        fprintf(stderr, "balverify: rank %d: %s; %s\n", m->rank, st.msg,
+                m->policy == BV_MIRROR_STOP ? "the job stops after this level (checkpointed)"
+                                            : "the job goes on from its checkpoint");
         m->warned = 1;
     }
 }
@@ -457,6 +458,13 @@ static bv_err on_level(void *ctx, bv_node_kind kind, uint32_t level, uint64_t to
                 consume_mapper(m, m->leaves);
         }
     }
+    /* The job notifies a step's balance level before its mapper level and
+     * skips the rest of the step on an error: stopping only from the mapper
+     * callback (the last one of every step) lets every node of the step
+     * reach this mirror first, so a --resume (which starts after the step)
+     * misses nothing. */
+    if (kind == BV_NODE_BALANCE)
+        return BV_OK;
     if (m->err.code) {
         *st = m->err;
         return st->code;

@@ -183,6 +183,41 @@ print(f"{len(keys) - len(bad)} of {len(keys)} result keys identical after the re
 sys.exit(1 if bad else 0)
 PY
 
+echo "== --redis-policy stop: the job stops cleanly, spools, and --resume finishes it"
+feed
+BV_REDIS_RESYNC_S=1 BV_TEST_LEVEL_DELAY_MS=100 mpirun -np 3 "$BIN/balverify" --state "$TMP/s.ssz" \
+  --withdrawal-credentials "$W" --checkpoint "$TMP/ck4.h5" --redis "redis://127.0.0.1:$REDIS_PORT" \
+  --protocol lido --output "$TMP/res4.json" --redis-spool "$TMP/spool4" --redis-policy stop 2>"$TMP/run4.log" &
+JOB=$!
+sleep 2
+rcli SHUTDOWN >/dev/null 2>&1 || true; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=""
+rc=0; wait "$JOB" || rc=$?; JOB=""
+cat "$TMP/run4.log"
+[ $rc -ne 0 ] || { echo "FAIL: stop policy: the job did not stop"; fail=1; }
+grep -q "balverify: error: .*stopping after level [0-9]* (checkpointed)" "$TMP/run4.log" \
+  || { echo "FAIL: stop policy: no clean stop message"; fail=1; }
+[ ! -e "$TMP/res4.json" ] || { echo "FAIL: stop policy: a result was written"; fail=1; }
+redis_start_aof
+for f in "$TMP"/spool4.rank*; do
+  [ -e "$f" ] && { "$BIN/bv_queue_tool" --redis-port "$REDIS_PORT" - replay "$f" || fail=1; }
+done
+mpirun -np 3 "$BIN/balverify" --state "$TMP/s.ssz" --withdrawal-credentials "$W" --checkpoint "$TMP/ck4.h5" \
+  --resume --redis "redis://127.0.0.1:$REDIS_PORT" --protocol lido --output "$TMP/res4.json" 2>"$TMP/run4b.log" \
+  || { cat "$TMP/run4b.log"; echo "FAIL: --resume after the stop"; fail=1; }
+python3 - "$REDIS_PORT" "$TMP/dump1.json" <<'PY' || fail=1
+import json, subprocess, sys
+port, dump = sys.argv[1], sys.argv[2]
+want = json.load(open(dump))
+keys = sorted(want)
+got = []
+for i in range(0, len(keys), 400):
+    got += subprocess.run(["redis-cli", "-p", port, "MGET", *keys[i:i + 400]], capture_output=True,
+                          text=True).stdout.rstrip("\n").split("\n")
+bad = [k for k, v in zip(keys, got) if want[k] != v]
+print(f"stop + spool replay + resume: {len(keys) - len(bad)} of {len(keys)} result keys identical", bad[:3])
+sys.exit(1 if bad else 0)
+PY
+
 echo "== bad options"
 out=$("$BIN/balverify" --state "$TMP/s.ssz" --withdrawal-credentials "$W" --redis "redis://127.0.0.1:$REDIS_PORT" 2>&1) && fail=1
 echo "$out" | grep -q "needs --protocol" || { echo "FAIL: --redis without --protocol: $out"; fail=1; }

@@ -115,6 +115,16 @@ sys.exit(1 if fails else 0)
 PY
 }
 
+# wait_mirroring: until the job has mirrored its first level (so the outage
+# below always falls in the middle of the run, however slow the machine).
+wait_mirroring() {
+  for _ in $(seq 600); do
+    case $(rcli GET lido:balance_verification_proof:0:0 2>/dev/null) in *'"needsChange":false'*) return 0 ;; esac
+    sleep 0.05
+  done
+  echo "FAIL: the job mirrored nothing within 30 s"; fail=1
+}
+
 fail=0
 echo "== undisturbed run: mpirun -np 3"
 feed
@@ -130,9 +140,8 @@ BV_TEST_LEVEL_DELAY_MS=250 mpirun -np 3 "$BIN/balverify" --state "$TMP/s.ssz" --
   --checkpoint "$TMP/ck2.h5" --redis "redis://127.0.0.1:$REDIS_PORT" --protocol lido --output "$TMP/res2.json" \
   --redis-spool "$TMP/spool" 2>"$TMP/run2.log" &
 JOB=$!
-sleep 3
+wait_mirroring
 rcli SHUTDOWN >/dev/null 2>&1 || true; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=""
-echo "redis killed at level ~$(grep -c . "$TMP/run2.log" || true) log lines"
 sleep 3
 redis_start_aof
 rc=0; wait "$JOB" || rc=$?; JOB=""
@@ -153,7 +162,7 @@ BV_REDIS_RESYNC_S=2 BV_TEST_LEVEL_DELAY_MS=100 mpirun -np 3 "$BIN/balverify" --s
   --withdrawal-credentials "$W" --checkpoint "$TMP/ck3.h5" --redis "redis://127.0.0.1:$REDIS_PORT" \
   --protocol lido --output "$TMP/res3.json" --redis-spool "$TMP/spool" 2>"$TMP/run3.log" &
 JOB=$!
-sleep 2
+wait_mirroring
 rcli SHUTDOWN >/dev/null 2>&1 || true; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=""
 rc=0; wait "$JOB" || rc=$?; JOB=""
 cat "$TMP/run3.log"
@@ -189,7 +198,7 @@ BV_REDIS_RESYNC_S=1 BV_TEST_LEVEL_DELAY_MS=100 mpirun -np 3 "$BIN/balverify" --s
   --withdrawal-credentials "$W" --checkpoint "$TMP/ck4.h5" --redis "redis://127.0.0.1:$REDIS_PORT" \
   --protocol lido --output "$TMP/res4.json" --redis-spool "$TMP/spool4" --redis-policy stop 2>"$TMP/run4.log" &
 JOB=$!
-sleep 2
+wait_mirroring
 rcli SHUTDOWN >/dev/null 2>&1 || true; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=""
 rc=0; wait "$JOB" || rc=$?; JOB=""
 cat "$TMP/run4.log"

@@ -104,6 +104,8 @@ expect_fail "error:" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --stat
 expect_fail "withdrawal-credentials" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials 0x1234 --protocol lido
 expect_fail "protocol" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials "$W"
 expect_fail "protocol name" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials "$W" --protocol "a:b"
+"$BIN/bv_synth_state" --fork electra --validators 64 --seed 3 -o "$TMP/electra.ssz" >/dev/null
+expect_fail "final_proof_input layout has 5" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/electra.ssz" --withdrawal-credentials "$W" --protocol lido
 expect_fail "does not follow" "$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s2.ssz" --state "$TMP/s1.ssz" --sync-slot 0
 expect_fail "exactly one of" "$BIN/get_changed_validators" --redis-port "$REDIS_PORT"
 expect_fail "cannot connect" "$BIN/get_changed_validators" --redis-port 1 --state "$TMP/s1.ssz"

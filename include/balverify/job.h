@@ -34,6 +34,7 @@
 #include "balverify/beacon_state.h"
 #include "balverify/input.h"
 #include "balverify/node.h"
+#include "balverify/proof_store.h"
 #include "balverify/status.h"
 
 typedef struct {
@@ -87,6 +88,20 @@ typedef struct {
 } bv_job_config;
 
 void bv_job_config_init(bv_job_config *cfg);
+
+/* An observer that puts every node a rank computes, encoded (bv_node_encode),
+ * into a proof store under bv_node_store_key(): "balance:L:I", "mapper:L:I",
+ * and "final" (rank 0). */
+void bv_store_observer(bv_proof_store *s, bv_job_observer *ob);
+void bv_node_store_key(const bv_node *n, char *out, size_t cap);
+
+/* Two observers called in order (the first error stops the chain). The
+ * chain struct must outlive the job. */
+typedef struct {
+    bv_job_observer ob[2];
+} bv_observer_chain;
+void bv_observer_chain_init(bv_observer_chain *c, const bv_job_observer *first,
+                            const bv_job_observer *second, bv_job_observer *out);
 
 bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, bv_status *st);
 void bv_job_result_free(bv_job_result *res);

@@ -7,6 +7,7 @@
  *       [--resume] [--output FILE.json] [--threads T] [--verbose]
  *       [--stop-after-level K]
  *       [--redis URI --protocol P [--redis-policy continue|stop] [--redis-spool FILE]]
+ *       [--proof-store file:DIR|hdf5:FILE|redis://HOST:PORT]
  *
  * Prints the result JSON on stdout (or writes it to --output, atomically) from
  * rank 0. Errors: rank 0 prints one line "balverify: error: MESSAGE" on stderr
@@ -38,7 +39,8 @@ static void usage(FILE *f)
         "         [--resume] [--output FILE.json] [--threads T] [--verbose]\n"
         "         [--stop-after-level K]\n"
         "         [--redis URI --protocol P [--redis-policy continue|stop] [--redis-spool "
-        "FILE]]\n");
+        "FILE]]\n"
+        "         [--proof-store file:DIR|hdf5:FILE|redis://HOST:PORT]\n");
 }
 
 static bv_err parse_int(const char *opt, const char *v, long min, long max, long *out,
@@ -55,7 +57,7 @@ static bv_err parse_int(const char *opt, const char *v, long min, long max, long
 }
 
 static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_config *mc,
-                         const char **output, int *help, bv_status *st)
+                         const char **output, const char **pstore, int *help, bv_status *st)
 {
     enum {
         O_STATE = 1,
@@ -73,7 +75,8 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_co
         O_REDIS,
         O_PROTO,
         O_RPOLICY,
-        O_RSPOOL
+        O_RSPOOL,
+        O_PSTORE
     };
     static const struct option opts[] = {
         {"state", required_argument, NULL, O_STATE},
@@ -91,6 +94,7 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_co
         {"protocol", required_argument, NULL, O_PROTO},
         {"redis-policy", required_argument, NULL, O_RPOLICY},
         {"redis-spool", required_argument, NULL, O_RSPOOL},
+        {"proof-store", required_argument, NULL, O_PSTORE},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -162,6 +166,9 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_co
         case O_RSPOOL:
             mc->spool_path = optarg;
             break;
+        case O_PSTORE:
+            *pstore = optarg;
+            break;
         case O_HELP:
             *help = 1;
             return BV_OK;
@@ -229,7 +236,8 @@ int main(int argc, char **argv)
     mc.comm = MPI_COMM_WORLD;
     const char *output = NULL;
     int help = 0;
-    parse_args(argc, argv, &cfg, &mc, &output, &help, &st);
+    const char *pstore_uri = NULL;
+    parse_args(argc, argv, &cfg, &mc, &output, &pstore_uri, &help, &st);
     if (help) {
         if (rank == 0)
             usage(stdout);
@@ -253,8 +261,33 @@ int main(int argc, char **argv)
             mirror = NULL;
         }
     }
+    /* Optional proof store: every node, encoded, under "kind:level:index". */
+    bv_proof_store *pstore = NULL;
+    bv_job_observer sob, chained;
+    bv_observer_chain chain;
+    if (!st.code && pstore_uri) {
+        int nranks;
+        MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+        if (nranks > 1 && strncmp(pstore_uri, "hdf5:", 5) == 0)
+            bv_fail(&st, BV_ERR_ARG,
+                    "--proof-store hdf5:FILE is single-process; use file:DIR or redis:// with "
+                    "%d ranks",
+                    nranks);
+        else if (bv_proof_store_open(pstore_uri, 1, &pstore, &st) != BV_OK)
+            bv_fail_ctx(&st, "--proof-store");
+        if (bv_mpi_agree(MPI_COMM_WORLD, &st) == BV_OK) {
+            bv_store_observer(pstore, &sob);
+            if (cfg.observer) {
+                bv_observer_chain_init(&chain, &sob, cfg.observer, &chained);
+                cfg.observer = &chained;
+            } else {
+                cfg.observer = &sob;
+            }
+        }
+    }
     if (!st.code)
         bv_job_run(MPI_COMM_WORLD, &cfg, &res, &st);
+    bv_proof_store_close(pstore);
     if (mirror) {
         /* Collective; runs whether or not the job succeeded so that what was
          * computed reaches Redis (or the spool). Its failure does not undo a

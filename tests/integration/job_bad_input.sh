@@ -111,6 +111,12 @@ bad 2 "bad --threads" "--threads" --state "$ST" --withdrawal-credentials "$W1" -
 bad 2 "bad --stop-after-level" "--stop-after-level" --state "$ST" --withdrawal-credentials "$W1" --stop-after-level 41
 bad 2 "stray argument" "unexpected argument" --state "$ST" --withdrawal-credentials "$W1" extra
 
+# Proof stores.
+bad 2 "unknown proof store" "unknown store URI" --state "$ST" --withdrawal-credentials "$W1" --proof-store "ftp:$WORK/x"
+bad 2 "HDF5 proof store on 2 ranks" "single-process" --state "$ST" --withdrawal-credentials "$W1" --proof-store "hdf5:$WORK/p.h5"
+: >"$WORK/plainfile"
+bad 2 "proof store folder is a file" "not a folder" --state "$ST" --withdrawal-credentials "$W1" --proof-store "file:$WORK/plainfile"
+
 # Checkpoints.
 head -c 4096 /dev/urandom >"$WORK/garbage.h5"
 bad 2 "unreadable checkpoint" "not a readable HDF5 file" --state "$ST" --withdrawal-credentials "$W1" --checkpoint "$WORK/garbage.h5" --resume

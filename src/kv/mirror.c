@@ -41,6 +41,13 @@ struct bv_mirror {
     uint8_t deferred[BV_BALANCE_LEVELS];
     int mapper_deferred;
     int have_first;
+    /* Items leased whose completion failed when Redis went away: their
+     * results are written, so they are completed once Redis is back. */
+    struct stuck_item {
+        char prefix[BV_WQ_PREFIX_MAX];
+        char id[BV_WQ_ID_MAX];
+    } * stuck;
+    size_t nstuck, capstuck;
     bv_node first; /* public values giving the run's epoch and credentials */
     int warned;
     bv_status err; /* first error to report from a callback */
@@ -85,12 +92,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void note(bv_mirror *m, const char *fmt, const char *msg)
-{
-    if (m->verbose || !m->warned)
-        fprintf(stderr, fmt, m->rank, msg);
 }
 
 /* Try to have a live connection (at most one attempt per second). */
@@ -158,6 +159,20 @@ static bv_err push_pending(bv_mirror *m, op_kind kind, const char *key, const vo
     return BV_OK;
 }
 
+#define FLUSH_BATCH 256 /* commands per pipelined round trip */
+
+static int transient_reply(const redisReply *rep)
+{
+    static const char *const t[] = {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (rep->len >= strlen(t[i]) && strncmp(rep->str, t[i], strlen(t[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Push pending writes out, FLUSH_BATCH per round trip, in order. A batch
+ * cut by a lost connection stays pending as a whole and is sent again
+ * later: SET and ZADD are idempotent, so a write applied twice is harmless. */
 bv_err bv_mirror_flush(bv_mirror *m, bv_status *st)
 {
     size_t done = 0;
@@ -168,19 +183,65 @@ bv_err bv_mirror_flush(bv_mirror *m, bv_status *st)
                         m->npend - done);
             break;
         }
-        e = exec_op(m, &m->pend[done], st);
-        if (e) {
-            if (m->r && bv_redis_is_connected(m->r)) {
-                /* the server refused this write (e.g. WRONGTYPE): drop it */
-                note(m, "balverify: rank %d: redis refused a mirror write: %s\n", st->msg);
-                free_op(&m->pend[done++]);
-                e = BV_OK;
-                continue;
+        size_t n = m->npend - done < FLUSH_BATCH ? m->npend - done : FLUSH_BATCH;
+        int argcs[FLUSH_BATCH];
+        const char *argv_store[FLUSH_BATCH][4];
+        size_t len_store[FLUSH_BATCH][4];
+        const char *const *argvs[FLUSH_BATCH];
+        const size_t *lens[FLUSH_BATCH];
+        for (size_t i = 0; i < n; i++) {
+            const op_t *o = &m->pend[done + i];
+            const char **a = argv_store[i];
+            size_t *l = len_store[i];
+            if (o->kind == OP_SET) {
+                a[0] = "SET";
+                a[1] = o->key;
+                a[2] = o->len ? (const char *)o->val : "";
+                l[0] = 3;
+                l[1] = strlen(o->key);
+                l[2] = o->len;
+                argcs[i] = 3;
+            } else {
+                a[0] = "ZADD";
+                a[1] = o->key;
+                a[2] = a[3] = (const char *)o->val;
+                l[0] = 4;
+                l[1] = strlen(o->key);
+                l[2] = l[3] = o->len;
+                argcs[i] = 4;
             }
-            break;
+            argvs[i] = a;
+            lens[i] = l;
         }
-        free_op(&m->pend[done++]);
-        m->written++;
+        redisReply *reps[FLUSH_BATCH];
+        e = bv_redis_pipeline(m->r, st, "mirror", (int)n, argcs, argvs, lens, reps);
+        if (e)
+            break; /* connection lost: the whole batch stays pending */
+        size_t ok = 0;
+        int stop = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!stop && reps[i]->type == REDIS_REPLY_ERROR && transient_reply(reps[i])) {
+                /* not ready (loading its data...): this and what follows wait */
+                e = bv_fail(st, BV_ERR_NET, "redis %s not ready: %.*s", m->uri, (int)reps[i]->len,
+                            reps[i]->str);
+                stop = 1;
+            } else if (!stop) {
+                if (reps[i]->type == REDIS_REPLY_ERROR)
+                    /* the server refused this write for good (e.g. WRONGTYPE) */
+                    fprintf(stderr,
+                            "balverify: rank %d: redis refused a mirror write of %s: %.*s\n",
+                            m->rank, m->pend[done + i].key, (int)reps[i]->len, reps[i]->str);
+                else
+                    m->written++;
+                ok++;
+            }
+            freeReplyObject(reps[i]);
+        }
+        for (size_t i = 0; i < ok; i++)
+            free_op(&m->pend[done + i]);
+        done += ok;
+        if (stop)
+            break;
     }
     if (done) {
         memmove(m->pend, m->pend + done, (m->npend - done) * sizeof *m->pend);
@@ -193,7 +254,21 @@ bv_err bv_mirror_flush(bv_mirror *m, bv_status *st)
     return e;
 }
 
-/* Queue one write and push everything out if Redis is there. Order is kept:
+/* Flush, reporting the first failure of an outage once. */
+static void try_flush(bv_mirror *m)
+{
+    bv_status st;
+    bv_status_clear(&st);
+    if (bv_mirror_flush(m, &st) && !m->warned) {
+        fprintf(stderr, "balverify: rank %d: %s; %s\n", m->rank, st.msg,
+                m->policy == BV_MIRROR_STOP ? "the job stops after this level (checkpointed)"
+                                            : "the job goes on from its checkpoint");
+        m->warned = 1;
+    }
+}
+
+/* Queue one write; full batches go out at once, the rest at the end of each
+ * level (before any task is completed) and at the end. Order is kept:
  * nothing is written ahead of an older pending write. */
 static void write_op(bv_mirror *m, op_kind kind, const char *key, const void *val, size_t len)
 {
@@ -204,12 +279,9 @@ static void write_op(bv_mirror *m, op_kind kind, const char *key, const void *va
             m->err = st;
         return;
     }
-    if (bv_mirror_flush(m, &st) && !m->warned) {
-        fprintf(stderr, "balverify: rank %d: %s; %s\n", m->rank, st.msg,
-                m->policy == BV_MIRROR_STOP ? "the job stops after this level (checkpointed)"
-                                            : "the job goes on from its checkpoint");
-        m->warned = 1;
-    }
+    /* While Redis is away, retry at most once per batch's worth of writes. */
+    if (m->npend % FLUSH_BATCH == 0)
+        try_flush(m);
 }
 
 static void write_str(bv_mirror *m, const char *key, char *json)
@@ -292,6 +364,35 @@ static bv_err on_node(void *ctx, const bv_node *n, bv_status *st)
     return BV_OK;
 }
 
+static void remember_stuck(bv_mirror *m, const bv_work_queue *q, const char *id)
+{
+    if (m->nstuck == m->capstuck) {
+        size_t cap = m->capstuck ? 2 * m->capstuck : 16;
+        struct stuck_item *p = realloc(m->stuck, cap * sizeof *p);
+        if (!p)
+            return; /* the cleaner returns it to the queue after its lease */
+        m->stuck = p;
+        m->capstuck = cap;
+    }
+    snprintf(m->stuck[m->nstuck].prefix, BV_WQ_PREFIX_MAX, "%s", q->prefix);
+    snprintf(m->stuck[m->nstuck].id, BV_WQ_ID_MAX, "%s", id);
+    m->nstuck++;
+}
+
+static void complete_stuck(bv_mirror *m)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < m->nstuck; i++) {
+        bv_work_queue q;
+        bv_status st;
+        if (bv_wq_init(&q, m->stuck[i].prefix, &st) == BV_OK &&
+            bv_wq_complete(m->r, &q, m->stuck[i].id, NULL, &st) == BV_OK)
+            continue;
+        m->stuck[kept++] = m->stuck[i];
+    }
+    m->nstuck = kept;
+}
+
 /* Consume the balance queue of level L (rank 0, after every rank wrote). */
 static void consume_balance(bv_mirror *m, uint32_t L, uint64_t total, const bv_node *first)
 {
@@ -312,7 +413,11 @@ static void consume_balance(bv_mirror *m, uint32_t L, uint64_t total, const bv_n
     for (long long k = 0; k < len; k++) {
         bv_wq_item it;
         int got = 0;
-        if (bv_wq_lease(m->r, &q, 60, 0, 0, &it, &got, &st) || !got)
+        if (bv_wq_lease(m->r, &q, 60, 0, 0, &it, &got, &st)) {
+            m->deferred[L] = 1; /* Redis went away: finish at close */
+            break;
+        }
+        if (!got)
             break;
         uint64_t idx;
         bv_status why;
@@ -335,10 +440,14 @@ static void consume_balance(bv_mirror *m, uint32_t L, uint64_t total, const bv_n
                         idx, total, L);
         }
         if (e) {
-            bv_wq_set_aside(m->r, &q, it.id, why.msg, it.data, it.len, NULL, &st);
+            if (bv_wq_set_aside(m->r, &q, it.id, why.msg, it.data, it.len, NULL, &st))
+                remember_stuck(m, &q, it.id);
             aside++;
         } else {
-            bv_wq_complete(m->r, &q, it.id, NULL, &st);
+            if (bv_wq_complete(m->r, &q, it.id, NULL, &st)) {
+                remember_stuck(m, &q, it.id);
+                m->deferred[L] = 1;
+            }
             done++;
         }
         bv_wq_item_free(&it);
@@ -375,7 +484,11 @@ static void consume_mapper(bv_mirror *m, uint64_t total_leaves)
     for (long long k = 0; k < len; k++) {
         bv_wq_item it;
         int got = 0;
-        if (bv_wq_lease(m->r, &q, 60, 0, 0, &it, &got, &st) || !got)
+        if (bv_wq_lease(m->r, &q, 60, 0, 0, &it, &got, &st)) {
+            m->mapper_deferred = 1;
+            break;
+        }
+        if (!got)
             break;
         bv_mapper_task t;
         bv_status why;
@@ -417,10 +530,14 @@ static void consume_mapper(bv_mirror *m, uint64_t total_leaves)
                         total_leaves);
         }
         if (e) {
-            bv_wq_set_aside(m->r, &q, it.id, why.msg, it.data, it.len, NULL, &st);
+            if (bv_wq_set_aside(m->r, &q, it.id, why.msg, it.data, it.len, NULL, &st))
+                remember_stuck(m, &q, it.id);
             aside++;
         } else {
-            bv_wq_complete(m->r, &q, it.id, NULL, &st);
+            if (bv_wq_complete(m->r, &q, it.id, NULL, &st)) {
+                remember_stuck(m, &q, it.id);
+                m->mapper_deferred = 1;
+            }
             done++;
         }
         bv_wq_item_free(&it);
@@ -438,24 +555,35 @@ static bv_err on_level(void *ctx, bv_node_kind kind, uint32_t level, uint64_t to
     bv_mirror *m = ctx;
     if (kind == BV_NODE_MAPPER && level == 0)
         m->leaves = total;
-    bv_status fst;
     if (m->npend)
-        bv_mirror_flush(m, &fst);
+        try_flush(m);
     if (m->consume && (kind == BV_NODE_BALANCE || level == BV_MAPPER_TOP_LEVEL)) {
-        /* Every rank reaches this barrier: writes of all ranks are done
-         * before rank 0 completes the tasks. */
-        MPI_Barrier(m->comm);
-        if (m->rank == 0) {
-            if (kind == BV_NODE_BALANCE && n && !m->have_first) {
-                m->first = nodes[0];
-                m->first.proof = NULL; /* only the public values are kept */
-                m->first.proof_len = 0;
-                m->have_first = 1;
+        /* Every rank reaches this point: rank 0 completes the level's
+         * tasks only when no rank has a result still waiting for Redis
+         * (otherwise the completion is deferred to bv_mirror_close). */
+        unsigned long long mine = m->npend, any = 0;
+        MPI_Allreduce(&mine, &any, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, m->comm);
+        if (m->rank == 0 && any) {
+            if (kind == BV_NODE_BALANCE) {
+                m->level_total[level] = total;
+                m->deferred[level] = 1;
+            } else {
+                m->mapper_deferred = 1;
             }
+        }
+        if (m->rank == 0 && kind == BV_NODE_BALANCE && n && !m->have_first) {
+            m->first = nodes[0];
+            m->first.proof = NULL; /* only the public values are kept */
+            m->first.proof_len = 0;
+            m->have_first = 1;
+        }
+        if (m->rank == 0 && !any) {
             if (kind == BV_NODE_BALANCE)
                 consume_balance(m, level, total, m->have_first ? &m->first : NULL);
             else
                 consume_mapper(m, m->leaves);
+            if (m->npend)
+                try_flush(m); /* zero nodes written while consuming */
         }
     }
     /* The job notifies a step's balance level before its mapper level and
@@ -497,6 +625,8 @@ static bv_err on_final(void *ctx, const bv_job_result *res, bv_status *st)
     fp.proof = res->final_node.proof;
     fp.proof_len = res->final_node.proof_len;
     write_str(m, bv_key_final_layer_proof(m->proto).s, bv_json_encode_final_proof(&fp));
+    if (m->npend)
+        try_flush(m);
     if (m->err.code) {
         *st = m->err;
         return st->code;
@@ -615,9 +745,17 @@ bv_err bv_mirror_close(bv_mirror *m, bv_status *st)
     unsigned long long left = m->npend, any_left = 0;
     MPI_Allreduce(&left, &any_left, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, m->comm);
     if (any_left == 0 && m->rank == 0 && m->consume) {
-        for (uint32_t L = 0; L < BV_BALANCE_LEVELS; L++)
-            if (m->deferred[L])
+        /* deferred work needs a live connection: wait for one (bounded) */
+        double until = now_s() + m->resync_timeout_s;
+        while (!connected(m) && now_s() < until)
+            usleep(200000);
+        complete_stuck(m);
+        for (uint32_t L = 0; L < BV_BALANCE_LEVELS; L++) {
+            if (m->deferred[L]) {
                 consume_balance(m, L, m->level_total[L], m->have_first ? &m->first : NULL);
+                try_flush(m); /* the zero node, before the next level's check */
+            }
+        }
         if (m->mapper_deferred)
             consume_mapper(m, m->leaves);
         bv_status fst;
@@ -663,6 +801,7 @@ void bv_mirror_free(bv_mirror *m)
     for (size_t i = 0; i < m->npend; i++)
         free_op(&m->pend[i]);
     free(m->pend);
+    free(m->stuck);
     bv_redis_free(m->r);
     free(m->uri);
     free(m->proto);

@@ -14,7 +14,8 @@
  * The storage object is written before its JSON (readers never see a
  * needsChange:false value without its bytes).
  *
- * Tasks: after each balance level L is complete on every rank (barrier),
+ * Tasks: after each balance level L is complete on every rank and no rank
+ * has a write pending (MPI reduction; else deferred to bv_mirror_close),
  * rank 0 leases every item of {proto}:balance_verification_queue:{L} and
  * completes those whose result is now in Redis (index < level width, or the
  * zero task R, whose zero node it writes); items it cannot match are set

@@ -304,7 +304,7 @@ const cases = [
   // The slow worker outlives its 2 s lease on every item (3.5 s): the
   // DendrETH cleaner, running every second, must hand each of its items to
   // another worker, so duplicates are certain whatever the machine's speed.
-  ['soak: 200 items, 4 C workers (one always slower than its lease), DendrETH cleaner every 1 s', async () => {
+  ['soak: 200 items, 4 C workers (one always slower than its lease), DendrETH cleaner every 1 s and the C cleaner together', async () => {
     const pr = 'soak_queue'; const kk = K(pr); const wq = new WorkQueue(new KeyPrefix(pr));
     for (let i = 0; i < 200; i++) {
       const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(i)); await wq.addItem(db, new Item(b));
@@ -313,10 +313,15 @@ const cases = [
       '--queue', pr, '--kind', 'index', '--results', 'soak', '--lease', '2', '--pop-timeout', '1',
       '--max-seconds', '90', ...(w === 0 ? ['--slow-every', '1', '--slow-ms', '3500'] : [])],
       { stdio: ['ignore', 'inherit', 'inherit'] }));
+    // The C cleaner runs at the same time as DendrETH's: both must coexist.
+    const cCleaner = spawn(`${BIN}/light_cleaner`, ['--redis-port', String(PORT), '--queue', pr,
+      '--clean-duration', '700'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const exits = workers.map(p => new Promise(res => p.on('exit', code => res(code))));
     let done = false; const all = Promise.all(exits).then(c => { done = true; return c; });
     while (!done) { await dc(pr); await sleep(1000); }
     const codes = await all;
+    cCleaner.kill('SIGTERM');
+    await new Promise(res => cCleaner.on('exit', res));
     eq(codes, [0, 0, 0, 0], 'worker exit codes');
     eq(await lr(kk.q), [], 'Q'); eq(await lr(kk.pr), [], 'Pr');
     eq(await db.keys(`${pr}:item:*`), [], 'no item data left');

@@ -7,6 +7,8 @@
  */
 #include "balverify/checkpoint.h"
 
+#include "balverify/sha256.h"
+
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,6 +388,33 @@ static int write_rows(bv_ckpt *c, hid_t g, const char *name, hid_t type, hsize_t
     return r;
 }
 
+/* Per-node integrity check: the first 8 bytes (little-endian) of
+ * SHA-256(index as u64 LE || public values || proof bytes). It catches
+ * damaged or edited node data that would otherwise decode as valid values
+ * (a flipped bit in a sum is still a sum). */
+static uint64_t node_checksum(uint64_t index, const uint8_t *pv, size_t pvlen, const uint8_t *proof,
+                              size_t plen)
+{
+    size_t n = 8 + pvlen + plen;
+    uint8_t stackbuf[256];
+    uint8_t *buf = n <= sizeof stackbuf ? stackbuf : malloc(n);
+    if (!buf)
+        return 0; /* only on allocation failure; the mismatch is then reported */
+    for (int i = 0; i < 8; i++)
+        buf[i] = (uint8_t)(index >> (8 * i));
+    memcpy(buf + 8, pv, pvlen);
+    if (plen)
+        memcpy(buf + 8 + pvlen, proof, plen);
+    uint8_t h[32];
+    bv_sha256(h, buf, n);
+    if (buf != stackbuf)
+        free(buf);
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | h[i];
+    return v;
+}
+
 bv_err bv_ckpt_write_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_t total,
                            uint64_t lo, const bv_node *nodes, size_t n, bv_status *st)
 {
@@ -395,16 +424,17 @@ bv_err bv_ckpt_write_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64
     uint64_t *idx = malloc((n ? n : 1) * sizeof *idx);
     uint64_t *plen = malloc((n ? n : 1) * sizeof *plen);
     uint64_t *poff = malloc((n ? n : 1) * sizeof *poff);
+    uint64_t *csum = malloc((n ? n : 1) * sizeof *csum);
     uint8_t *pvb = malloc((n ? n : 1) * pv);
     uint64_t mybytes = 0;
     for (size_t i = 0; i < n; i++)
         mybytes += nodes[i].proof_len;
     uint8_t *proofs = malloc(mybytes ? mybytes : 1);
-    int local_bad = !idx || !plen || !poff || !pvb || !proofs;
+    int local_bad = !idx || !plen || !poff || !csum || !pvb || !proofs;
     int any_bad = 0;
     MPI_Allreduce(&local_bad, &any_bad, 1, MPI_INT, MPI_LOR, c->comm);
     if (any_bad) {
-        free(idx), free(plen), free(poff), free(pvb), free(proofs);
+        free(idx), free(plen), free(poff), free(csum), free(pvb), free(proofs);
         return bv_fail(st, BV_ERR_NOMEM, "checkpoint: out of memory writing level %u", level);
     }
     uint64_t before = 0, all = 0;
@@ -422,6 +452,8 @@ bv_err bv_ckpt_write_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64
         bv_node_pv_encode(&nodes[i], pvb + i * pv);
         if (nodes[i].proof_len)
             memcpy(proofs + off, nodes[i].proof, nodes[i].proof_len);
+        csum[i] =
+            node_checksum(nodes[i].index, pvb + i * pv, pv, nodes[i].proof, nodes[i].proof_len);
         off += nodes[i].proof_len;
     }
     char name[48];
@@ -438,12 +470,13 @@ bv_err bv_ckpt_write_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64
             write_rows(c, g, "public_values", H5T_NATIVE_UINT8, total, pv, lo, n, pvb) ||
             write_rows(c, g, "proof_length", H5T_NATIVE_UINT64, total, 0, lo, n, plen) ||
             write_rows(c, g, "proof_offset", H5T_NATIVE_UINT64, total, 0, lo, n, poff) ||
+            write_rows(c, g, "checksum", H5T_NATIVE_UINT64, total, 0, lo, n, csum) ||
             write_rows(c, g, "proof_bytes", H5T_NATIVE_UINT8, all, 0, before, mybytes, proofs);
         H5Gclose(g);
         if (bad)
             e = bv_fail(st, BV_ERR_IO, "checkpoint %s: writing %s failed", c->path, name);
     }
-    free(idx), free(plen), free(poff), free(pvb), free(proofs);
+    free(idx), free(plen), free(poff), free(csum), free(pvb), free(proofs);
     return e;
 }
 
@@ -541,18 +574,20 @@ bv_err bv_ckpt_read_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_
     uint64_t *idx = malloc((n ? n : 1) * sizeof *idx);
     uint64_t *plen = malloc((n ? n : 1) * sizeof *plen);
     uint64_t *poff = malloc((n ? n : 1) * sizeof *poff);
+    uint64_t *csum = malloc((n ? n : 1) * sizeof *csum);
     uint8_t *pvb = malloc((n ? n : 1) * pv);
     bv_node *nodes = calloc(n ? n : 1, sizeof *nodes);
     uint8_t *proofs = NULL;
     bv_err e = BV_OK;
-    if (!idx || !plen || !poff || !pvb || !nodes) {
+    if (!idx || !plen || !poff || !csum || !pvb || !nodes) {
         e = bv_fail(st, BV_ERR_NOMEM, "checkpoint: out of memory reading %s", name);
         goto done; /* memory failure on one rank aborts the job anyway */
     }
     if (read_rows(c, g, "index", H5T_NATIVE_UINT64, total, 0, lo, hi, idx) ||
         read_rows(c, g, "public_values", H5T_NATIVE_UINT8, total, pv, lo, hi, pvb) ||
         read_rows(c, g, "proof_length", H5T_NATIVE_UINT64, total, 0, lo, hi, plen) ||
-        read_rows(c, g, "proof_offset", H5T_NATIVE_UINT64, total, 0, lo, hi, poff)) {
+        read_rows(c, g, "proof_offset", H5T_NATIVE_UINT64, total, 0, lo, hi, poff) ||
+        read_rows(c, g, "checksum", H5T_NATIVE_UINT64, total, 0, lo, hi, csum)) {
         e = bv_fail(st, BV_ERR_FORMAT,
                     "checkpoint %s: %s datasets are missing or have the wrong shape (expected "
                     "%llu nodes)",
@@ -611,6 +646,13 @@ bv_err bv_ckpt_read_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_
         goto done;
     }
     for (size_t i = 0; i < n && !e; i++) {
+        const uint8_t *pr = proofs + (poff[i] - first);
+        if (node_checksum(lo + i, pvb + i * pv, pv, pr, plen[i]) != csum[i]) {
+            e = bv_fail(st, BV_ERR_FORMAT,
+                        "checkpoint %s: %s node %llu fails its checksum (damaged)", c->path, name,
+                        (unsigned long long)(lo + i));
+            break;
+        }
         e = bv_node_pv_decode(&nodes[i], kind, pvb + i * pv, pv, st);
         if (e) {
             bv_fail_ctx(st, "checkpoint %s: %s node %llu", c->path, name,
@@ -624,7 +666,7 @@ bv_err bv_ckpt_read_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_
 done:
     H5Gclose(g);
     ck_shut(c, NULL);
-    free(idx), free(plen), free(poff), free(pvb), free(proofs);
+    free(idx), free(plen), free(poff), free(csum), free(pvb), free(proofs);
     if (e) {
         if (nodes)
             for (size_t i = 0; i < n; i++)

@@ -98,6 +98,13 @@ bv_err bv_wq_add(bv_redis *r, const bv_work_queue *q, const void *data, size_t l
 bv_err bv_wq_add_id(bv_redis *r, const bv_work_queue *q, const char *id, const void *data,
                     size_t len, bv_status *st);
 
+/* Add n items with fresh UUIDs in one transaction and one round trip
+ * (MULTI, then SET+LPUSH per item in order, EXEC): the same end state as n
+ * bv_wq_add calls, for feeders that enqueue thousands of tasks. Legacy
+ * profile only. ids_out (n * 37 bytes) may be NULL. */
+bv_err bv_wq_add_many(bv_redis *r, const bv_work_queue *q, size_t n, const uint8_t *const *data,
+                      const size_t *lens, char (*ids_out)[37], bv_status *st);
+
 /* Lease one item. block = 0: non-blocking; block = 1: wait up to
  * timeout_secs (0 = forever). *got = 0 when nothing was available. */
 bv_err bv_wq_lease(bv_redis *r, const bv_work_queue *q, int lease_secs, int block, int timeout_secs,

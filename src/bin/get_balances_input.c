@@ -136,11 +136,28 @@ static bv_err fetch_state(const opts *o, char *path, size_t pathn, bv_status *st
     return e;
 }
 
+#define TASK_BATCH 500
+
 typedef struct {
     bv_redis *r;
     const char *proto;
     bv_work_queue q[BV_BALANCE_LEVELS];
+    /* tasks of one level waiting to be enqueued in one transaction */
+    uint8_t tbuf[TASK_BATCH][24];
+    size_t tlen[TASK_BATCH];
+    size_t ntask;
+    unsigned tlevel;
 } feeder;
+
+static bv_err flush_tasks(feeder *f, bv_status *st)
+{
+    const uint8_t *ptrs[TASK_BATCH];
+    for (size_t i = 0; i < f->ntask; i++)
+        ptrs[i] = f->tbuf[i];
+    bv_err e = bv_wq_add_many(f->r, &f->q[f->tlevel], f->ntask, ptrs, f->tlen, NULL, st);
+    f->ntask = 0;
+    return e;
+}
 
 static bv_err set_json(bv_redis *r, const char *key, char *json, bv_status *st)
 {
@@ -159,11 +176,20 @@ static bv_err placeholder(feeder *f, unsigned level, uint64_t index, bv_status *
                     bv_json_encode_balance_proof(&p), st);
 }
 
+/* Queue a task (its placeholder is already written); batches go out per
+ * level in enqueue order. */
 static bv_err enqueue(feeder *f, unsigned level, uint64_t index, bv_status *st)
 {
-    uint8_t buf[24];
-    size_t n = bv_balance_task_encode(level, index, buf);
-    return bv_wq_add(f->r, &f->q[level], buf, n, NULL, st);
+    if (f->ntask && f->tlevel != level) {
+        bv_err e = flush_tasks(f, st);
+        if (e)
+            return e;
+    }
+    f->tlevel = level;
+    f->tlen[f->ntask] = bv_balance_task_encode(level, index, f->tbuf[f->ntask]);
+    if (++f->ntask == TASK_BATCH)
+        return flush_tasks(f, st);
+    return BV_OK;
 }
 
 static void rec_from_ssz(const uint8_t *rec, bv_validator_rec *out)
@@ -309,7 +335,8 @@ static bv_err run(const opts *o, bv_status *st)
     bv_leaf64(n, fin.validators_size_bits);
 
     uint64_t epoch = s.slot / bv_slots_per_epoch(s.preset);
-    feeder f;
+    static feeder f; /* large: keep it off the stack */
+    memset(&f, 0, sizeof f);
     f.proto = o->protocol;
     for (unsigned l = 0; l < BV_BALANCE_LEVELS; l++)
         if ((e = bv_wq_init(&f.q[l], bv_queue_balance(o->protocol, l).s, st)))
@@ -382,6 +409,8 @@ static bv_err run(const opts *o, bv_status *st)
             if ((e = placeholder(&f, l, k, st)) || (e = enqueue(&f, l, k, st)))
                 goto out;
     }
+    if ((e = flush_tasks(&f, st)))
+        goto out;
     /* 6. the final circuit input */
     if ((e = set_json(r, bv_key_final_proof_input(o->protocol).s, bv_json_encode_final_input(&fin),
                       st)))

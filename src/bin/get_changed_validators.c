@@ -134,9 +134,15 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
     return BV_OK;
 }
 
+#define TASK_BATCH 500
+
 typedef struct {
     bv_redis *r;
     bv_work_queue q;
+    /* tasks waiting to be enqueued together (one transaction per batch) */
+    uint8_t tbuf[TASK_BATCH][17];
+    size_t tlen[TASK_BATCH];
+    size_t ntask;
     /* latest known record per index in [offset, offset + cap) */
     bv_validator_rec *prev;
     uint8_t *have;
@@ -174,12 +180,25 @@ static bv_err set_json(bv_redis *r, const char *key, char *json, bv_status *st)
     return e;
 }
 
+static bv_err flush_tasks(sched *s, bv_status *st)
+{
+    const uint8_t *ptrs[TASK_BATCH];
+    for (size_t i = 0; i < s->ntask; i++)
+        ptrs[i] = s->tbuf[i];
+    bv_err e = bv_wq_add_many(s->r, &s->q, s->ntask, ptrs, s->tlen, NULL, st);
+    s->ntask = 0;
+    return e;
+}
+
+/* Queue a task; every task's placeholder is written before the batch goes
+ * out, so the placeholder-before-task order holds. */
 static bv_err task(sched *s, bv_mapper_tag tag, uint64_t a, uint64_t b, bv_status *st)
 {
     bv_mapper_task t = {tag, a, b};
-    uint8_t buf[17];
-    size_t n = bv_mapper_task_encode(&t, buf);
-    return bv_wq_add(s->r, &s->q, buf, n, NULL, st);
+    s->tlen[s->ntask] = bv_mapper_task_encode(&t, s->tbuf[s->ntask]);
+    if (++s->ntask == TASK_BATCH)
+        return flush_tasks(s, st);
+    return BV_OK;
 }
 
 static bv_err proof_placeholder(sched *s, const char *key, int zero, bv_status *st)
@@ -276,7 +295,7 @@ static bv_err zero_tasks(sched *s, uint64_t slot, bv_status *st)
         if ((e = proof_placeholder(s, bv_key_validator_proof_zeroes((unsigned)d).s, 1, st)) ||
             (e = task(s, BV_MAPPER_PROVE_ZERO_FOR_DEPTH, (uint64_t)d, 0, st)))
             return e;
-    return BV_OK;
+    return flush_tasks(s, st);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -367,6 +386,8 @@ static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_sta
         }
     }
     free(leaves);
+    if (!e)
+        e = flush_tasks(s, st);
     if (e)
         return e;
     snprintf(buf, sizeof buf, "%" PRIu64, slot);

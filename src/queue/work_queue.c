@@ -218,6 +218,82 @@ bv_err bv_wq_add(bv_redis *r, const bv_work_queue *q, const void *data, size_t l
     return e;
 }
 
+bv_err bv_wq_add_many(bv_redis *r, const bv_work_queue *q, size_t n, const uint8_t *const *data,
+                      const size_t *lens, char (*ids_out)[37], bv_status *st)
+{
+    if (n == 0)
+        return BV_OK;
+    if (q->profile != BV_WQ_LEGACY)
+        return bv_fail(st, BV_ERR_ARG, "add to %s: batch add is for the Legacy profile",
+                       q->k_queue);
+    size_t ncmd = 2 * n + 2;
+    char(*ids)[37] = malloc(n * sizeof *ids);
+    char(*keys)[BV_WQ_KEY_MAX] = malloc(n * sizeof *keys);
+    int *argcs = malloc(ncmd * sizeof *argcs);
+    const char **av = malloc(3 * ncmd * sizeof *av);
+    size_t *lv = malloc(3 * ncmd * sizeof *lv);
+    const char *const **argvs = malloc(ncmd * sizeof *argvs);
+    const size_t **lensv = malloc(ncmd * sizeof *lensv);
+    redisReply **reps = malloc(ncmd * sizeof *reps);
+    bv_err e = BV_OK;
+    if (!ids || !keys || !argcs || !av || !lv || !argvs || !lensv || !reps) {
+        e = bv_fail(st, BV_ERR_NOMEM, "add to %s: out of memory for %zu items", q->k_queue, n);
+        goto out;
+    }
+    for (size_t i = 0; i < ncmd; i++) {
+        argvs[i] = av + 3 * i;
+        lensv[i] = lv + 3 * i;
+    }
+    av[0] = "MULTI";
+    lv[0] = 5;
+    argcs[0] = 1;
+    for (size_t i = 0; i < n && !e; i++) {
+        e = bv_uuid_v4(ids[i], st);
+        bv_wq_item_key(q, ids[i], keys[i]);
+        size_t c = 1 + 2 * i;
+        const char **a = av + 3 * c;
+        size_t *l = lv + 3 * c;
+        a[0] = "SET", a[1] = keys[i], a[2] = lens[i] ? (const char *)data[i] : "";
+        l[0] = 3, l[1] = strlen(keys[i]), l[2] = lens[i];
+        argcs[c] = 3;
+        a += 3, l += 3;
+        a[0] = "LPUSH", a[1] = q->k_queue, a[2] = ids[i];
+        l[0] = 5, l[1] = strlen(q->k_queue), l[2] = 36;
+        argcs[c + 1] = 3;
+    }
+    if (e)
+        goto out;
+    av[3 * (ncmd - 1)] = "EXEC";
+    lv[3 * (ncmd - 1)] = 4;
+    argcs[ncmd - 1] = 1;
+    char what[BV_WQ_KEY_MAX + 32];
+    snprintf(what, sizeof what, "add %zu to %s", n, q->k_queue);
+    e = bv_redis_pipeline(r, st, what, (int)ncmd, argcs, argvs, lensv, reps);
+    if (e)
+        goto out;
+    redisReply *ex = reps[ncmd - 1];
+    if (ex->type != REDIS_REPLY_ARRAY || ex->elements != 2 * n)
+        e = bv_fail(st, BV_ERR_NET, "%s: %s", what,
+                    ex->type == REDIS_REPLY_ERROR ? ex->str : "transaction failed");
+    for (size_t i = 0; !e && i < ex->elements; i++)
+        if (ex->element[i]->type == REDIS_REPLY_ERROR)
+            e = bv_fail(st, BV_ERR_NET, "%s: %s", what, ex->element[i]->str);
+    for (size_t i = 0; i < ncmd; i++)
+        freeReplyObject(reps[i]);
+    if (!e && ids_out)
+        memcpy(ids_out, ids, n * sizeof *ids);
+out:
+    free(ids);
+    free(keys);
+    free(argcs);
+    free(av);
+    free(lv);
+    free(argvs);
+    free(lensv);
+    free(reps);
+    return e;
+}
+
 void bv_wq_item_free(bv_wq_item *item)
 {
     if (!item)

@@ -221,6 +221,32 @@ static void test_fifo_and_empty(void)
     CU_ASSERT_EQUAL(bv_wq_lease(g_r, &q, 5, 1, -1, &it, &got, &st), BV_ERR_ARG);
 }
 
+static void test_add_many(void)
+{
+    NEED_SERVER();
+    flush();
+    bv_work_queue q;
+    bv_status st;
+    bv_wq_init(&q, "t", &st);
+    const uint8_t a[1] = {1}, b[3] = {0, 2, 0}, *data[3] = {a, b, NULL};
+    const size_t lens[3] = {1, 3, 0};
+    char ids[3][37];
+    CU_ASSERT_EQUAL_FATAL(bv_wq_add_many(g_r, &q, 3, data, lens, ids, &st), BV_OK);
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT(is_uuid4(ids[i]));
+        bv_wq_item it;
+        int got;
+        CU_ASSERT_EQUAL(bv_wq_lease(g_r, &q, 30, 0, 0, &it, &got, &st), BV_OK);
+        CU_ASSERT(got && strcmp(it.id, ids[i]) == 0 && it.len == lens[i] && it.had_data);
+        if (got && lens[i])
+            CU_ASSERT_EQUAL(memcmp(it.data, data[i], lens[i]), 0);
+        bv_wq_item_free(&it);
+    }
+    CU_ASSERT_EQUAL(bv_wq_add_many(g_r, &q, 0, NULL, NULL, NULL, &st), BV_OK);
+    q.profile = BV_WQ_V3;
+    CU_ASSERT_EQUAL(bv_wq_add_many(g_r, &q, 1, data, lens, NULL, &st), BV_ERR_ARG);
+}
+
 static void test_orphans(void)
 {
     NEED_SERVER();
@@ -623,6 +649,7 @@ static void register_suites(void)
     bv_cu_add_suite("work_queue");
     bv_cu_add_test("add/lease/complete round trip, binary data", test_roundtrip);
     bv_cu_add_test("FIFO, empty queue, lease 0 refused", test_fifo_and_empty);
+    bv_cu_add_test("batch add", test_add_many);
     bv_cu_add_test("orphan ids: Legacy empty vs drop", test_orphans);
     bv_cu_add_test("light clean and journal drain", test_light_clean);
     bv_cu_add_test("set aside and renew", test_set_aside_and_renew);

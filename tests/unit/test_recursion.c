@@ -448,6 +448,20 @@ static void test_soundness_tampered_inner(void)
     p.fri.pow_witness = gl_sub(p.fri.pow_witness, 1);
     /* restored: accepted again */
     CU_ASSERT_TRUE(outer_accepts(&wr, &p));
+    /* a proof of another shape (2^8 rows) cannot even be loaded as the
+     * inner proof: a clear error, no crash */
+    {
+        inner_circ big;
+        inner_build(&big, 8, 0);
+        bv_proof pb;
+        inner_prove(&big, 777, &pb);
+        bv_witness *w = bv_witness_new(wr.data);
+        CU_ASSERT_EQUAL(bv_rec_set_proof_target(w, &wr.inner, &pb, &st), BV_ERR_FORMAT);
+        CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "shape"));
+        bv_witness_free(w);
+        bv_proof_free(&pb);
+        bv_circuit_data_free(big.d);
+    }
     bv_rec_wrapper_free(&wr);
     bv_proof_free(&p);
     bv_proof_free(&po);

@@ -395,7 +395,14 @@ static bv_err ext_coset_fft_rev(const gl_ext *c, size_t size, unsigned log_size,
     return e;
 }
 
-/* smallest w >= 0 whose response has >= bits leading zeros */
+/* Smallest w >= 0 whose response has >= bits leading zeros.
+ *
+ * One parallel region for the whole search: a region per batch of candidates
+ * costs a fork/join each time, which on busy cores dominates the search.
+ * Thread t takes blocks t, t + nt, t + 2 nt, ... in increasing order and stops
+ * once its next block starts at or past the best hit so far; every block below
+ * the final best is therefore searched, so the answer is the global minimum
+ * and proofs do not depend on the thread count. */
 static gl_t grind(const bv_challenger *ch, unsigned bits)
 {
     if (bits == 0)
@@ -406,13 +413,16 @@ static gl_t grind(const bv_challenger *ch, unsigned bits)
     unsigned lane;
     bv_challenger_state_with(ch, 0, base_state, &lane);
     uint64_t limit = bits >= 64 ? 0 : (1ULL << (64 - bits)); /* response < limit */
-    for (uint64_t round = 0;; round++) {
-        uint64_t found = UINT64_MAX;
-#pragma omp parallel num_threads(nt) reduction(min : found)
-        {
-            int t = omp_get_thread_num();
-            gl_t st[B * BV_POSEIDON_WIDTH];
-            uint64_t start = (round * (uint64_t)nt + (uint64_t)t) * B;
+    uint64_t best = UINT64_MAX;
+#pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num();
+        int nth = omp_get_num_threads();
+        gl_t st[B * BV_POSEIDON_WIDTH];
+        for (uint64_t blk = (uint64_t)t;; blk += (uint64_t)nth) {
+            uint64_t start = blk * B;
+            if (start >= __atomic_load_n(&best, __ATOMIC_RELAXED))
+                break;
             for (int i = 0; i < B; i++) {
                 memcpy(st + i * BV_POSEIDON_WIDTH, base_state, sizeof base_state);
                 st[i * BV_POSEIDON_WIDTH + lane] = start + (uint64_t)i;
@@ -420,13 +430,17 @@ static gl_t grind(const bv_challenger *ch, unsigned bits)
             bv_poseidon_permute_many(st, B);
             for (int i = 0; i < B; i++)
                 if (st[i * BV_POSEIDON_WIDTH + 7] < limit) {
-                    found = start + (uint64_t)i;
+                    uint64_t hit = start + (uint64_t)i;
+                    uint64_t cur = __atomic_load_n(&best, __ATOMIC_RELAXED);
+                    while (hit < cur &&
+                           !__atomic_compare_exchange_n(&best, &cur, hit, 0, __ATOMIC_RELAXED,
+                                                        __ATOMIC_RELAXED))
+                        ;
                     break;
                 }
         }
-        if (found != UINT64_MAX)
-            return found;
     }
+    return best;
 }
 
 bv_err bv_fri_prove(const bv_fri_params *params, bv_polybatch *const *oracles,

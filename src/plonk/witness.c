@@ -244,7 +244,8 @@ bv_err bv_witness_generate(bv_witness *w, uint64_t seed, bv_status *st)
             if (!w->known[r])
                 dep_rep[nrep++] = r;
         }
-        qsort(dep_rep + k0, nrep - k0, sizeof *dep_rep, cmp_u32);
+        if (nrep > k0) /* dep_rep may still be NULL when nothing is pending */
+            qsort(dep_rep + k0, nrep - k0, sizeof *dep_rep, cmp_u32);
         size_t u = k0;
         for (size_t j = k0; j < nrep; j++)
             if (j == k0 || dep_rep[j] != dep_rep[u - 1])

@@ -276,4 +276,9 @@ void bv_gadget_eval_gate_constraints(bv_circuit *c, const bv_gate *g, const bv_e
                                      const bv_ext_target *constants, const bv_hash_target *pi,
                                      bv_ext_target *out);
 
+/* Whether bv_gadget_eval_gate_constraints can evaluate g: a known gate kind,
+ * and RandomAccess lists of at most 2^10 entries. For any other gate the
+ * evaluator sets the builder's sticky error instead. */
+int bv_gadget_gate_eval_supported(const bv_gate *g);
+
 #endif

@@ -13,10 +13,11 @@
  *  - Every check of the native verifier (bv_verify) has an in-circuit
  *    counterpart: an invalid inner proof leaves the outer witness
  *    unsatisfiable (witness generation reports a conflict, or proving fails).
- *  - The in-circuit challenger yields exactly the native challenges for the
- *    same observations (it absorbs pending inputs in chunks of 8 in overwrite
- *    mode; absorbing a full chunk as soon as it is complete gives the same
- *    sponge states as absorbing it at the next challenge).
+ *  - The transcript is replayed with the challenger on targets of gadgets.h,
+ *    which yields exactly the native challenges for the same observations
+ *    (it absorbs pending inputs in chunks of 8 in overwrite mode; absorbing a
+ *    full chunk as soon as it is complete gives the same sponge states as
+ *    absorbing it at the next challenge).
  *  - Builder misuse is the builder's sticky error; functions returning bv_err
  *    fail only for unsupported inner data (an unknown gate kind, more than 8
  *    challenges) or memory exhaustion.
@@ -33,42 +34,8 @@
 #include "balverify/status.h"
 #include "balverify/witness.h"
 
-/* ------------------------------------------------------------------------ */
-/* Gate constraints on targets                                               */
-/* ------------------------------------------------------------------------ */
-
-/* Adds to c the evaluation of gate g's unfiltered constraints at a point
- * where the wires and gate constants take the K values held by wires[] and
- * constants[] (the same polynomials as g->ops->eval_ext). out receives
- * num_constraints ext targets. pi_hash is used by PublicInputGate.
- * BV_ERR_UNSUPPORTED for a gate kind without an in-circuit evaluator. */
-bv_err bv_rec_eval_gate(bv_circuit *c, const bv_gate *g, const bv_ext_target *wires,
-                        const bv_ext_target *constants, const bv_hash_target *pi_hash,
-                        bv_ext_target *out, bv_status *st);
-
-/* Whether a gate kind has an in-circuit evaluator. */
-int bv_rec_gate_supported(const bv_gate *g);
-
-/* ------------------------------------------------------------------------ */
-/* Challenger on targets                                                     */
-/* ------------------------------------------------------------------------ */
-
-typedef struct {
-    bv_circuit *c;
-    bv_target state[12];
-    bv_target in[8];
-    bv_target out[8];
-    unsigned n_in, n_out;
-} bv_rec_challenger;
-
-void bv_rec_challenger_init(bv_rec_challenger *rc, bv_circuit *c);
-void bv_rec_observe(bv_rec_challenger *rc, bv_target x);
-void bv_rec_observe_many(bv_rec_challenger *rc, const bv_target *x, size_t n);
-void bv_rec_observe_ext(bv_rec_challenger *rc, bv_ext_target x);
-void bv_rec_observe_hash(bv_rec_challenger *rc, bv_hash_target h);
-void bv_rec_observe_cap(bv_rec_challenger *rc, const bv_hash_target *cap, size_t n);
-bv_target bv_rec_challenge(bv_rec_challenger *rc);
-bv_ext_target bv_rec_challenge_ext(bv_rec_challenger *rc);
+/* Gate constraints at zeta are evaluated with bv_gadget_eval_gate_constraints
+ * and the transcript is replayed with bv_circuit_challenger (gadgets.h). */
 
 /* ------------------------------------------------------------------------ */
 /* Merkle proof to a cap, as the FRI verifier on targets checks it            */

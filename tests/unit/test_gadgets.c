@@ -896,6 +896,33 @@ static void test_gate_eval_in_circuit(void)
     }
 }
 
+/* A gate the evaluator cannot handle is reported, never evaluated: the
+ * support predicate says no and the builder keeps the error. */
+static void test_gate_eval_unsupported(void)
+{
+    bv_gate ok = bv_gate_random_access(10, 1, 0);
+    bv_gate big = bv_gate_random_access(11, 1, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ok.ops);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big.ops);
+    CU_ASSERT_TRUE(bv_gadget_gate_eval_supported(&ok));
+    CU_ASSERT_FALSE(bv_gadget_gate_eval_supported(&big));
+    CU_ASSERT_FALSE(bv_gadget_gate_eval_supported(NULL));
+
+    harness h;
+    h_new(&h);
+    static bv_ext_target wt[BV_STD_NUM_WIRES], out[256];
+    for (uint32_t i = 0; i < BV_STD_NUM_WIRES; i++)
+        wt[i] = h_input_ext(&h, rnd_ext());
+    bv_status st;
+    CU_ASSERT_EQUAL(bv_circuit_error(h.c, &st), BV_OK);
+    bv_gadget_eval_gate_constraints(h.c, &big, wt, wt, NULL, out);
+    CU_ASSERT_NOT_EQUAL(bv_circuit_error(h.c, &st), BV_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "RandomAccess"));
+    h_free(&h);
+    bv_gate_free(&ok);
+    bv_gate_free(&big);
+}
+
 /* ------------------------------------------------------------------------- */
 /* End to end                                                                */
 /* ------------------------------------------------------------------------- */
@@ -982,6 +1009,7 @@ static void register_suites(void)
     bv_cu_add_test("challenger on targets equals the native one", test_challenger);
     bv_cu_add_suite("gadgets: gate constraints in-circuit");
     bv_cu_add_test("every gate's constraints equal eval_ext", test_gate_eval_in_circuit);
+    bv_cu_add_test("unsupported gates are refused", test_gate_eval_unsupported);
     bv_cu_add_suite("gadgets: end to end");
     bv_cu_add_test("prove and verify a gadget circuit", test_prove_verify);
 }

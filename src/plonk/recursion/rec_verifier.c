@@ -7,7 +7,6 @@
 #include "balverify/challenger.h"
 #include "balverify/ntt.h"
 #include "balverify/recursion.h"
-#include "rec_internal.h"
 
 /* ------------------------------------------------------------ proof targets */
 
@@ -274,22 +273,22 @@ void bv_rec_merkle_to_cap(bv_circuit *c, const bv_target *leaf, size_t len, cons
 /* ------------------------------------------------------------ FRI */
 
 static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_target *caps0,
-                       const bv_common_data *cd, bv_ext_target zeta, bv_rec_challenger *rc)
+                       const bv_common_data *cd, bv_ext_target zeta, bv_circuit_challenger *rc)
 {
     const bv_plonk_fri_config *fc = &cd->config.fri;
     uint32_t nr = pt->n_reductions, cap_h = fc->cap_height, lde = pt->lde_bits;
     size_t cap_len = pt->cap_len, nc = cd->config.num_challenges;
 
-    bv_ext_target alpha = bv_rec_challenge_ext(rc);
+    bv_ext_target alpha = bv_gadget_challenger_get_ext(c, rc);
     bv_ext_target betas[BV_FRI_MAX_REDUCTIONS];
     for (uint32_t i = 0; i < nr; i++) {
-        bv_rec_observe_cap(rc, pt->commit_caps + i * cap_len, cap_len);
-        betas[i] = bv_rec_challenge_ext(rc);
+        bv_gadget_challenger_observe_cap(c, rc, pt->commit_caps + i * cap_len, cap_len);
+        betas[i] = bv_gadget_challenger_get_ext(c, rc);
     }
     for (size_t i = 0; i < pt->final_len; i++)
-        bv_rec_observe_ext(rc, pt->final_poly[i]);
-    bv_rec_observe(rc, pt->pow_witness);
-    bv_target resp = bv_rec_challenge(rc);
+        bv_gadget_challenger_observe_ext(c, rc, pt->final_poly[i]);
+    bv_gadget_challenger_observe(c, rc, pt->pow_witness);
+    bv_target resp = bv_gadget_challenger_get(c, rc);
     if (fc->proof_of_work_bits > 0)
         bv_gadget_range_check(c, resp, 64 - fc->proof_of_work_bits);
 
@@ -306,7 +305,7 @@ static void fri_verify(bv_circuit *c, const bv_proof_target *pt, const bv_hash_t
     size_t ns = lde - cap_h, sev = step_evals_per_query(pt), ssb = step_sibs_per_query(pt);
     bv_target bits[64], rbits[64];
     for (size_t q = 0; q < pt->n_queries; q++) {
-        bv_target idx = bv_rec_challenge(rc);
+        bv_target idx = bv_gadget_challenger_get(c, rc);
         bv_gadget_split_le(c, idx, 64, bits);
         const bv_target *leaves = pt->init_leaves + q * pt->sum_widths;
         size_t lo = 0;
@@ -387,7 +386,7 @@ bv_err bv_rec_verify_proof(bv_circuit *c, const bv_proof_target *pt, const bv_ve
     if (vd->cap_height != cd->config.fri.cap_height || (1u << vd->cap_height) != pt->cap_len)
         return bv_fail(st, BV_ERR_ARG, "recursion: verifier data cap height differs");
     for (uint32_t k = 0; k < cd->num_gates; k++)
-        if (!bv_rec_gate_supported(&cd->gates[k]))
+        if (!bv_gadget_gate_eval_supported(&cd->gates[k]))
             return bv_fail(st, BV_ERR_UNSUPPORTED,
                            "recursion: no in-circuit evaluator for inner gate %s",
                            cd->gates[k].ops->kind);
@@ -408,8 +407,8 @@ bv_err bv_rec_verify_proof(bv_circuit *c, const bv_proof_target *pt, const bv_ve
     bv_hash_target pih =
         bv_gadget_hash_n_to_hash_no_pad(c, pt->public_inputs, pt->num_public_inputs);
 
-    bv_rec_challenger rc;
-    bv_rec_challenger_init(&rc, c);
+    bv_circuit_challenger rc;
+    bv_gadget_challenger_init(c, &rc);
     /* FRI parameters: the same prelude as bv_fri_observe_params */
     {
         const bv_fri_config *f = &fp.config;
@@ -421,21 +420,21 @@ bv_err bv_rec_verify_proof(bv_circuit *c, const bv_proof_target *pt, const bv_ve
         for (uint32_t i = 0; i < fp.n_reductions; i++)
             v[n++] = fp.reduction_arity_bits[i];
         for (size_t i = 0; i < n; i++)
-            bv_rec_observe(&rc, bv_gadget_constant(c, v[i]));
+            bv_gadget_challenger_observe(c, &rc, bv_gadget_constant(c, v[i]));
     }
-    bv_rec_observe_hash(&rc, digest);
-    bv_rec_observe_hash(&rc, pih);
-    bv_rec_observe_cap(&rc, pt->wires_cap, pt->cap_len);
+    bv_gadget_challenger_observe_hash(c, &rc, digest);
+    bv_gadget_challenger_observe_hash(c, &rc, pih);
+    bv_gadget_challenger_observe_cap(c, &rc, pt->wires_cap, pt->cap_len);
     bv_target beta[8], gamma[8], alpha[8];
     for (uint32_t i = 0; i < nc; i++)
-        beta[i] = bv_rec_challenge(&rc);
+        beta[i] = bv_gadget_challenger_get(c, &rc);
     for (uint32_t i = 0; i < nc; i++)
-        gamma[i] = bv_rec_challenge(&rc);
-    bv_rec_observe_cap(&rc, pt->zs_pp_cap, pt->cap_len);
+        gamma[i] = bv_gadget_challenger_get(c, &rc);
+    bv_gadget_challenger_observe_cap(c, &rc, pt->zs_pp_cap, pt->cap_len);
     for (uint32_t i = 0; i < nc; i++)
-        alpha[i] = bv_rec_challenge(&rc);
-    bv_rec_observe_cap(&rc, pt->quotient_cap, pt->cap_len);
-    bv_ext_target zeta = bv_rec_challenge_ext(&rc);
+        alpha[i] = bv_gadget_challenger_get(c, &rc);
+    bv_gadget_challenger_observe_cap(c, &rc, pt->quotient_cap, pt->cap_len);
+    bv_ext_target zeta = bv_gadget_challenger_get_ext(c, &rc);
 
     /* zeta^n, Z_H(zeta), L_0(zeta) = Z_H(zeta) / (n (zeta - 1)) */
     bv_ext_target one = bv_gadget_ext_one(c);
@@ -499,7 +498,8 @@ bv_err bv_rec_verify_proof(bv_circuit *c, const bv_proof_target *pt, const bv_ve
     for (uint32_t j = 0; j < cd->num_gate_constraints; j++)
         gate[j] = bv_gadget_ext_zero(c);
     const bv_ext_target *gconsts = csig + cd->num_selectors;
-    for (uint32_t k = 0; k < cd->num_gates && !e; k++) {
+    /* every gate kind was checked above to have an in-circuit evaluator */
+    for (uint32_t k = 0; k < cd->num_gates; k++) {
         const bv_gate *g = &cd->gates[k];
         uint32_t sg = cd->selector_index[k];
         bv_ext_target s = csig[sg], f = one;
@@ -509,26 +509,22 @@ bv_err bv_rec_verify_proof(bv_circuit *c, const bv_proof_target *pt, const bv_ve
         if (cd->num_selectors > 1)
             f = bv_gadget_ext_mul(c, f, bv_gadget_ext_sub(c, ext_c(c, BV_SELECTOR_UNUSED), s));
         uint32_t ncon = g->ops->num_constraints(g);
-        e = bv_rec_eval_gate(c, g, wires, gconsts, &pih, tmp, st);
-        for (uint32_t j = 0; j < ncon && !e; j++)
+        bv_gadget_eval_gate_constraints(c, g, wires, gconsts, &pih, tmp);
+        for (uint32_t j = 0; j < ncon; j++)
             gate[j] = bv_gadget_ext_mul_add(c, f, tmp[j], gate[j]);
     }
-    if (!e) {
-        /* V_c(zeta) == Z_H(zeta) * sum_k t_{c,k}(zeta) zeta^(nk) */
-        for (uint32_t cc = 0; cc < nc; cc++) {
-            bv_ext_target v =
-                bv_gadget_reduce_ext(c, bv_gadget_ext_from_base(c, alpha[cc]), terms, nterms);
-            bv_ext_target tq = bv_gadget_reduce_ext(c, zn, o + l.quotient + (size_t)cc * q, q);
-            bv_gadget_connect_ext(c, v, bv_gadget_ext_mul(c, zh, tq));
-        }
-        for (size_t i = 0; i < pt->n_openings; i++)
-            bv_rec_observe_ext(&rc, o[i]);
-        fri_verify(c, pt, caps0, cd, zeta, &rc);
+    /* V_c(zeta) == Z_H(zeta) * sum_k t_{c,k}(zeta) zeta^(nk) */
+    for (uint32_t cc = 0; cc < nc; cc++) {
+        bv_ext_target v =
+            bv_gadget_reduce_ext(c, bv_gadget_ext_from_base(c, alpha[cc]), terms, nterms);
+        bv_ext_target tq = bv_gadget_reduce_ext(c, zn, o + l.quotient + (size_t)cc * q, q);
+        bv_gadget_connect_ext(c, v, bv_gadget_ext_mul(c, zh, tq));
     }
+    for (size_t i = 0; i < pt->n_openings; i++)
+        bv_gadget_challenger_observe_ext(c, &rc, o[i]);
+    fri_verify(c, pt, caps0, cd, zeta, &rc);
     free(terms);
     free(tmp);
     free(kz);
-    if (e)
-        return e;
     return bv_circuit_error(c, st);
 }

@@ -208,6 +208,13 @@ bv_hash_target bv_gadget_select_hash(bv_circuit *c, bv_target b, bv_hash_target 
                                      bv_hash_target y);
 void bv_gadget_connect_hash(bv_circuit *c, bv_hash_target a, bv_hash_target b);
 
+/* The Merkle node reached from hash_or_noop(leaf) through nsiblings levels:
+ * one PoseidonGate row per sibling with swap = bits[k] (bits[0] is the leaf
+ * level; the gate constrains each swap bit to be boolean). */
+bv_hash_target bv_gadget_merkle_path(bv_circuit *c, const bv_target *leaf, size_t leaf_len,
+                                     const bv_target *bits, const bv_hash_target *siblings,
+                                     size_t nsiblings);
+
 /* Merkle proof against a cap (PROOF_SYSTEM.md section 4): leaf digest
  * hash_or_noop(leaf), then for each sibling a PoseidonGate row with
  * swap = index bit (bits[0] is the leaf level), and the node reached must

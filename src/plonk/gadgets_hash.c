@@ -100,6 +100,28 @@ void bv_gadget_connect_hash(bv_circuit *c, bv_hash_target a, bv_hash_target b)
         bv_circuit_connect(c, a.e[i], b.e[i]);
 }
 
+bv_hash_target bv_gadget_merkle_path(bv_circuit *c, const bv_target *leaf, size_t leaf_len,
+                                     const bv_target *bits, const bv_hash_target *siblings,
+                                     size_t nsiblings)
+{
+    bv_hash_target node = bv_gadget_hash_or_noop(c, leaf, leaf_len);
+    bv_target zero = bv_circuit_zero(c);
+    for (size_t k = 0; k < nsiblings; k++) {
+        /* bit 1: the node is a right child, so the gate's swap puts the
+         * sibling first: two_to_one(sibling, node) */
+        bv_target s[12], out[12];
+        for (int i = 0; i < 4; i++) {
+            s[i] = node.e[i];
+            s[4 + i] = siblings[k].e[i];
+            s[8 + i] = zero;
+        }
+        bv_gadget_poseidon_permute(c, s, &bits[k], out);
+        for (int i = 0; i < 4; i++)
+            node.e[i] = out[i];
+    }
+    return node;
+}
+
 void bv_gadget_verify_merkle_proof_to_cap(bv_circuit *c, const bv_target *leaf, size_t leaf_len,
                                           const bv_target *index_bits,
                                           const bv_hash_target *siblings, size_t nsiblings,
@@ -113,21 +135,7 @@ void bv_gadget_verify_merkle_proof_to_cap(bv_circuit *c, const bv_target *leaf, 
                         cap_len);
         return;
     }
-    bv_hash_target node = bv_gadget_hash_or_noop(c, leaf, leaf_len);
-    bv_target zero = bv_circuit_zero(c);
-    for (size_t k = 0; k < nsiblings; k++) {
-        /* bit 1: the node is a right child, so the gate's swap puts the
-         * sibling first: two_to_one(sibling, node) */
-        bv_target s[12], out[12];
-        for (int i = 0; i < 4; i++) {
-            s[i] = node.e[i];
-            s[4 + i] = siblings[k].e[i];
-            s[8 + i] = zero;
-        }
-        bv_gadget_poseidon_permute(c, s, &index_bits[k], out);
-        for (int i = 0; i < 4; i++)
-            node.e[i] = out[i];
-    }
+    bv_hash_target node = bv_gadget_merkle_path(c, leaf, leaf_len, index_bits, siblings, nsiblings);
     bv_target cap_index = bv_gadget_le_sum(c, index_bits + nsiblings, cap_bits);
     bv_gadget_connect_hash(c, bv_gadget_random_access_hash(c, cap_index, cap, cap_len), node);
 }

@@ -248,19 +248,10 @@ void bv_rec_merkle_to_cap(bv_circuit *c, const bv_target *leaf, size_t len, cons
                           const bv_hash_target *sibs, size_t nsib, const bv_hash_target *cap,
                           size_t cap_len)
 {
-    bv_hash_target cur = bv_gadget_hash_or_noop(c, leaf, len);
-    bv_target zero = bv_gadget_zero(c);
-    for (size_t i = 0; i < nsib; i++) {
-        bv_target in[12], out[12];
-        for (int j = 0; j < 4; j++) {
-            in[j] = cur.e[j];
-            in[4 + j] = sibs[i].e[j];
-            in[8 + j] = zero;
-        }
-        bv_gadget_poseidon_permute(c, in, &bits[i], out);
-        for (int j = 0; j < 4; j++)
-            cur.e[j] = out[j];
-    }
+    /* the cap index below is recomposed with ArithmeticGate ops rather than
+     * bv_gadget_le_sum's BaseSum row (the bits come from a bit split, so
+     * they are boolean already): this runs for every oracle of every query */
+    bv_hash_target cur = bv_gadget_merkle_path(c, leaf, len, bits, sibs, nsib);
     if (cap_len == 1) {
         bv_gadget_connect_hash(c, cur, cap[0]);
         return;

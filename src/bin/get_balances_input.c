@@ -27,6 +27,7 @@
 
 #include "balverify/beacon_api.h"
 #include "balverify/beacon_state.h"
+#include "balverify/feeder_opts.h"
 #include "balverify/keys.h"
 #include "balverify/kv_json.h"
 #include "balverify/redis_conn.h"
@@ -37,36 +38,18 @@
 #define P "get_balances_input"
 
 typedef struct {
-    const char *host;
-    int port;
-    const char *beacon;
+    bv_feeder_opts c; /* --redis-host/port, --beacon-node, --offset, --take */
     const char *state_path;
     int has_slot;
     uint64_t slot;
-    uint64_t offset;
-    int has_take;
-    uint64_t take;
     const char *wc_hex;
     const char *protocol;
 } opts;
 
-static bv_err parse_u64(const char *name, const char *s, uint64_t *out, bv_status *st)
-{
-    char *end;
-    if (!*s || *s == '-')
-        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
-    *out = v;
-    return BV_OK;
-}
-
 static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
 {
     memset(o, 0, sizeof *o);
-    o->host = BV_REDIS_DEFAULT_HOST;
-    o->port = BV_REDIS_DEFAULT_PORT;
+    bv_feeder_opts_init(&o->c);
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i];
         if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
@@ -78,28 +61,16 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
         if (i + 1 >= argc)
             return bv_fail(st, BV_ERR_ARG, "%s needs a value", k);
         const char *v = argv[++i];
-        uint64_t x = 0;
-        if (!strcmp(k, "--redis-host"))
-            o->host = v;
-        else if (!strcmp(k, "--redis-port")) {
-            if (parse_u64(k, v, &x, st) || x == 0 || x > 65535)
-                return bv_fail(st, BV_ERR_ARG, "--redis-port: '%s' is not a port", v);
-            o->port = (int)x;
-        } else if (!strcmp(k, "--beacon-node"))
-            o->beacon = v;
-        else if (!strcmp(k, "--state"))
+        bv_err ce;
+        if (bv_feeder_opts_apply(&o->c, k, v, &ce, st)) {
+            if (ce)
+                return ce;
+        } else if (!strcmp(k, "--state"))
             o->state_path = v;
         else if (!strcmp(k, "--slot")) {
-            if (parse_u64(k, v, &o->slot, st))
+            if (bv_feeder_parse_u64(k, v, &o->slot, st))
                 return BV_ERR_ARG;
             o->has_slot = 1;
-        } else if (!strcmp(k, "--offset")) {
-            if (parse_u64(k, v, &o->offset, st))
-                return BV_ERR_ARG;
-        } else if (!strcmp(k, "--take")) {
-            if (parse_u64(k, v, &o->take, st))
-                return BV_ERR_ARG;
-            o->has_take = 1;
         } else if (!strcmp(k, "--withdrawal-credentials") || !strcmp(k, "--withdraw-credentials"))
             o->wc_hex = v;
         else if (!strcmp(k, "--protocol"))
@@ -107,7 +78,7 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
         else
             return bv_fail(st, BV_ERR_ARG, "unknown option %s", k);
     }
-    if (!!o->beacon == !!o->state_path)
+    if (!!o->c.beacon == !!o->state_path)
         return bv_fail(st, BV_ERR_ARG, "give exactly one of --beacon-node and --state");
     if (!o->wc_hex)
         return bv_fail(st, BV_ERR_ARG, "--withdrawal-credentials is required");
@@ -120,7 +91,7 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
 static bv_err fetch_state(const opts *o, char *path, size_t pathn, bv_status *st)
 {
     bv_beacon_client *c;
-    bv_err e = bv_beacon_client_new(&c, o->beacon, NULL, st);
+    bv_err e = bv_beacon_client_new(&c, o->c.beacon, NULL, st);
     if (e)
         return e;
     char id[32];
@@ -159,21 +130,12 @@ static bv_err flush_tasks(feeder *f, bv_status *st)
     return e;
 }
 
-static bv_err set_json(bv_redis *r, const char *key, char *json, bv_status *st)
-{
-    if (!json)
-        return bv_fail(st, BV_ERR_NOMEM, "%s: out of memory", key);
-    bv_err e = bv_redis_set(r, key, json, strlen(json), st);
-    free(json);
-    return e;
-}
-
 static bv_err placeholder(feeder *f, unsigned level, uint64_t index, bv_status *st)
 {
     bv_balance_proof p;
     bv_balance_proof_placeholder(&p);
-    return set_json(f->r, bv_key_balance_proof(f->proto, level, index).s,
-                    bv_json_encode_balance_proof(&p), st);
+    return bv_feeder_set_json(f->r, bv_key_balance_proof(f->proto, level, index).s,
+                              bv_json_encode_balance_proof(&p), st);
 }
 
 /* Queue a task (its placeholder is already written); batches go out per
@@ -262,7 +224,7 @@ static bv_err run(const opts *o, bv_status *st)
         return bv_fail_ctx(st, "--withdrawal-credentials");
     char tmp[512] = "";
     const char *path = o->state_path;
-    if (o->beacon) {
+    if (o->c.beacon) {
         e = fetch_state(o, tmp, sizeof tmp, st);
         if (e) {
             unlink(tmp);
@@ -286,10 +248,10 @@ static bv_err run(const opts *o, bv_status *st)
         goto out;
     }
     /* Slice [offset, offset + take) like the TypeScript feeder. */
-    uint64_t lo = o->offset < s.validator_count ? o->offset : s.validator_count;
+    uint64_t lo = o->c.offset < s.validator_count ? o->c.offset : s.validator_count;
     uint64_t hi = s.validator_count;
-    if (o->has_take && o->take < hi - lo)
-        hi = lo + o->take;
+    if (o->c.has_take && o->c.take < hi - lo)
+        hi = lo + o->c.take;
     uint64_t n = hi - lo;
     const uint8_t *vrec = bv_state_validator(&s, lo);
     const uint8_t *bal = s.balances + 8 * lo;
@@ -341,15 +303,15 @@ static bv_err run(const opts *o, bv_status *st)
     for (unsigned l = 0; l < BV_BALANCE_LEVELS; l++)
         if ((e = bv_wq_init(&f.q[l], bv_queue_balance(o->protocol, l).s, st)))
             goto out;
-    if ((e = bv_redis_connect(&r, o->host, o->port, 10000, st)))
+    if ((e = bv_redis_connect(&r, o->c.host, o->c.port, 10000, st)))
         goto out;
     f.r = r;
 
     /* 1. the zero input */
     bv_balances_input in;
     bv_zero_balances_input(wc, epoch, &in);
-    if ((e = set_json(r, bv_key_balance_input(o->protocol, BV_REGISTRY_LIMIT).s,
-                      bv_json_encode_balances_input(&in), st)))
+    if ((e = bv_feeder_set_json(r, bv_key_balance_input(o->protocol, BV_REGISTRY_LIMIT).s,
+                                bv_json_encode_balances_input(&in), st)))
         goto out;
     /* 2. zero tasks (placeholder first) */
     for (unsigned l = 0; l < BV_BALANCE_LEVELS; l++)
@@ -412,8 +374,8 @@ static bv_err run(const opts *o, bv_status *st)
     if ((e = flush_tasks(&f, st)))
         goto out;
     /* 6. the final circuit input */
-    if ((e = set_json(r, bv_key_final_proof_input(o->protocol).s, bv_json_encode_final_input(&fin),
-                      st)))
+    if ((e = bv_feeder_set_json(r, bv_key_final_proof_input(o->protocol).s,
+                                bv_json_encode_final_input(&fin), st)))
         goto out;
     char sr[67];
     bv_hex_encode(sr, roots.state_root, 32);

@@ -40,6 +40,7 @@
 
 #include "balverify/beacon_api.h"
 #include "balverify/beacon_state.h"
+#include "balverify/feeder_opts.h"
 #include "balverify/keys.h"
 #include "balverify/kv_json.h"
 #include "balverify/redis_conn.h"
@@ -57,36 +58,18 @@ static void on_signal(int sig)
 }
 
 typedef struct {
-    const char *host;
-    int port;
-    const char *beacon;
+    bv_feeder_opts c; /* --redis-host/port, --beacon-node, --offset, --take */
     const char *states[MAX_STATES];
     int nstates;
-    uint64_t offset;
-    int has_take;
-    uint64_t take;
     int has_sync;
     uint64_t sync_slot;
     int run_once;
 } opts;
 
-static bv_err parse_u64(const char *name, const char *s, uint64_t *out, bv_status *st)
-{
-    char *end;
-    if (!*s || *s == '-')
-        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end)
-        return bv_fail(st, BV_ERR_ARG, "%s: '%s' is not an unsigned integer", name, s);
-    *out = v;
-    return BV_OK;
-}
-
 static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
 {
     memset(o, 0, sizeof *o);
-    o->host = BV_REDIS_DEFAULT_HOST;
-    o->port = BV_REDIS_DEFAULT_PORT;
+    bv_feeder_opts_init(&o->c);
     for (int i = 1; i < argc; i++) {
         const char *k = argv[i];
         if (!strcmp(k, "--run-once")) {
@@ -102,34 +85,22 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
         if (i + 1 >= argc)
             return bv_fail(st, BV_ERR_ARG, "%s needs a value", k);
         const char *v = argv[++i];
-        uint64_t x = 0;
-        if (!strcmp(k, "--redis-host"))
-            o->host = v;
-        else if (!strcmp(k, "--redis-port")) {
-            if (parse_u64(k, v, &x, st) || x == 0 || x > 65535)
-                return bv_fail(st, BV_ERR_ARG, "--redis-port: '%s' is not a port", v);
-            o->port = (int)x;
-        } else if (!strcmp(k, "--beacon-node"))
-            o->beacon = v;
-        else if (!strcmp(k, "--state")) {
+        bv_err ce;
+        if (bv_feeder_opts_apply(&o->c, k, v, &ce, st)) {
+            if (ce)
+                return ce;
+        } else if (!strcmp(k, "--state")) {
             if (o->nstates == MAX_STATES)
                 return bv_fail(st, BV_ERR_ARG, "at most %d --state files", MAX_STATES);
             o->states[o->nstates++] = v;
-        } else if (!strcmp(k, "--offset")) {
-            if (parse_u64(k, v, &o->offset, st))
-                return BV_ERR_ARG;
-        } else if (!strcmp(k, "--take")) {
-            if (parse_u64(k, v, &o->take, st))
-                return BV_ERR_ARG;
-            o->has_take = 1;
         } else if (!strcmp(k, "--sync-slot")) {
-            if (parse_u64(k, v, &o->sync_slot, st))
+            if (bv_feeder_parse_u64(k, v, &o->sync_slot, st))
                 return BV_ERR_ARG;
             o->has_sync = 1;
         } else
             return bv_fail(st, BV_ERR_ARG, "unknown option %s", k);
     }
-    if (!!o->beacon == !!o->nstates)
+    if (!!o->c.beacon == !!o->nstates)
         return bv_fail(st, BV_ERR_ARG, "give exactly one of --beacon-node and --state");
     return BV_OK;
 }
@@ -171,15 +142,6 @@ static bv_err set_str(bv_redis *r, const char *key, const char *val, bv_status *
     return bv_redis_set(r, key, val, strlen(val), st);
 }
 
-static bv_err set_json(bv_redis *r, const char *key, char *json, bv_status *st)
-{
-    if (!json)
-        return bv_fail(st, BV_ERR_NOMEM, "%s: out of memory", key);
-    bv_err e = bv_redis_set(r, key, json, strlen(json), st);
-    free(json);
-    return e;
-}
-
 static bv_err flush_tasks(sched *s, bv_status *st)
 {
     const uint8_t *ptrs[TASK_BATCH];
@@ -205,7 +167,7 @@ static bv_err proof_placeholder(sched *s, const char *key, int zero, bv_status *
 {
     bv_validator_proof p;
     bv_validator_proof_placeholder(&p, zero);
-    return set_json(s->r, key, bv_json_encode_validator_proof(&p), st);
+    return bv_feeder_set_json(s->r, key, bv_json_encode_validator_proof(&p), st);
 }
 
 static void rec_from_ssz(const uint8_t *rec, bv_validator_rec *out)
@@ -285,8 +247,8 @@ static bv_err zero_tasks(sched *s, uint64_t slot, bv_status *st)
     bv_zero_validator_rec(&z);
     bv_validator_sha_input zi;
     bv_sha_input_from_rec(&z, &zi);
-    if ((e = set_json(s->r, bv_key_validator(BV_REGISTRY_LIMIT, slot).s,
-                      bv_json_encode_validator_sha_input(&zi), st)) ||
+    if ((e = bv_feeder_set_json(s->r, bv_key_validator(BV_REGISTRY_LIMIT, slot).s,
+                                bv_json_encode_validator_sha_input(&zi), st)) ||
         (e = bv_lookup_add(s->r, zl.s, slot, st)) ||
         (e = proof_placeholder(s, bv_key_validator_proof_zeroes(BV_MAPPER_DEPTH).s, 1, st)) ||
         (e = task(s, BV_MAPPER_UPDATE_VALIDATOR_PROOF, BV_REGISTRY_LIMIT, slot, st)))
@@ -308,10 +270,10 @@ static int cmp_u64(const void *a, const void *b)
 static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_status *st)
 {
     uint64_t slot = bs->slot;
-    uint64_t lo = o->offset < bs->validator_count ? o->offset : bs->validator_count;
+    uint64_t lo = o->c.offset < bs->validator_count ? o->c.offset : bs->validator_count;
     uint64_t hi = bs->validator_count;
-    if (o->has_take && o->take < hi - lo)
-        hi = lo + o->take;
+    if (o->c.has_take && o->c.take < hi - lo)
+        hi = lo + o->c.take;
     uint64_t n = hi - lo;
     bv_err e = ensure_cap(s, n ? n : 1, st);
     if (e)
@@ -356,8 +318,8 @@ static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_sta
         bv_validator_sha_input in;
         bv_sha_input_from_rec(&rec, &in);
         uint64_t g = (1ULL << BV_MAPPER_DEPTH) + i;
-        if ((e = set_json(s->r, bv_key_validator(i, slot).s,
-                          bv_json_encode_validator_sha_input(&in), st)) ||
+        if ((e = bv_feeder_set_json(s->r, bv_key_validator(i, slot).s,
+                                    bv_json_encode_validator_sha_input(&in), st)) ||
             (e = bv_lookup_add(s->r, bv_key_validator_lookup(i).s, slot, st)) ||
             (e = proof_placeholder(s, bv_key_validator_proof(g, slot).s, 0, st)) ||
             (e = task(s, BV_MAPPER_UPDATE_VALIDATOR_PROOF, i, slot, st)) ||
@@ -431,11 +393,11 @@ static bv_err run(const opts *o, bv_status *st)
 {
     sched s;
     memset(&s, 0, sizeof s);
-    s.offset = o->offset;
+    s.offset = o->c.offset;
     bv_err e = bv_wq_init(&s.q, bv_queue_mapper().s, st);
     if (e)
         return e;
-    if ((e = bv_redis_connect(&s.r, o->host, o->port, 10000, st)))
+    if ((e = bv_redis_connect(&s.r, o->c.host, o->c.port, 10000, st)))
         return e;
     uint64_t prev_slot = 0;
     int processed = 0;
@@ -465,7 +427,7 @@ static bv_err run(const opts *o, bv_status *st)
         }
     } else {
         bv_beacon_client *c;
-        if ((e = bv_beacon_client_new(&c, o->beacon, NULL, st)))
+        if ((e = bv_beacon_client_new(&c, o->c.beacon, NULL, st)))
             goto out;
         char id[32];
         if (o->has_sync)

@@ -1,7 +1,7 @@
 /*
  * feeder_opts.h - what the two queue feeders (get_balances_input and
- * get_changed_validators) share: their common command-line options and
- * storing a JSON document under a Redis key.
+ * get_changed_validators) share: their common command-line options,
+ * storing a JSON document under a Redis key and reading validator records.
  *
  * Invariants:
  *  - Option values are borrowed from argv; nothing is allocated.
@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "balverify/kv_json.h"
 #include "balverify/redis_conn.h"
 #include "balverify/status.h"
 
@@ -39,5 +40,9 @@ int bv_feeder_opts_apply(bv_feeder_opts *o, const char *k, const char *v, bv_err
 /* SET key to json and free json; json NULL (an encoder out of memory) is
  * reported as BV_ERR_NOMEM naming the key. */
 bv_err bv_feeder_set_json(bv_redis *r, const char *key, char *json, bv_status *st);
+
+/* The fields of a 121-byte SSZ Validator record (validator.h layout) whose
+ * encoding the state parser has already checked; slashed is rec[88] != 0. */
+void bv_feeder_validator_rec(const uint8_t *rec, bv_validator_rec *out);
 
 #endif

@@ -154,33 +154,6 @@ static bv_err enqueue(feeder *f, unsigned level, uint64_t index, bv_status *st)
     return BV_OK;
 }
 
-static void rec_from_ssz(const uint8_t *rec, bv_validator_rec *out)
-{
-    bv_validator v;
-    bv_status ignore;
-    memset(out, 0, sizeof *out);
-    if (bv_validator_decode(&v, rec, 0, &ignore) != BV_OK) {
-        /* the state parser already validated the records; keep the bytes */
-        memcpy(out->pubkey, rec, 48);
-        memcpy(out->withdrawal_credentials, rec + 48, 32);
-        out->slashed = rec[88] != 0;
-        out->effective_balance = bv_le64(rec + 80);
-        out->activation_eligibility_epoch = bv_le64(rec + 89);
-        out->activation_epoch = bv_le64(rec + 97);
-        out->exit_epoch = bv_le64(rec + 105);
-        out->withdrawable_epoch = bv_le64(rec + 113);
-        return;
-    }
-    memcpy(out->pubkey, v.pubkey, 48);
-    memcpy(out->withdrawal_credentials, v.withdrawal_credentials, 32);
-    out->effective_balance = v.effective_balance;
-    out->slashed = v.slashed;
-    out->activation_eligibility_epoch = v.activation_eligibility_epoch;
-    out->activation_epoch = v.activation_epoch;
-    out->exit_epoch = v.exit_epoch;
-    out->withdrawable_epoch = v.withdrawable_epoch;
-}
-
 /* MSET of (key, value) pairs; values are freed. */
 static bv_err mset(bv_redis *r, char **keys, char **vals, int n, bv_status *st)
 {
@@ -337,7 +310,7 @@ static bv_err run(const opts *o, bv_status *st)
         for (int v = 0; v < 8; v++) {
             uint64_t idx = 8 * j + (uint64_t)v;
             if (idx < n) {
-                rec_from_ssz(vrec + (size_t)121 * idx, &bi.validators[v]);
+                bv_feeder_validator_rec(vrec + (size_t)121 * idx, &bi.validators[v]);
                 bi.validator_is_zero[v] = 0;
             } else {
                 bv_zero_validator_rec(&bi.validators[v]);

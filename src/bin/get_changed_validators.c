@@ -170,19 +170,6 @@ static bv_err proof_placeholder(sched *s, const char *key, int zero, bv_status *
     return bv_feeder_set_json(s->r, key, bv_json_encode_validator_proof(&p), st);
 }
 
-static void rec_from_ssz(const uint8_t *rec, bv_validator_rec *out)
-{
-    memset(out, 0, sizeof *out);
-    memcpy(out->pubkey, rec, 48);
-    memcpy(out->withdrawal_credentials, rec + 48, 32);
-    out->effective_balance = bv_le64(rec + 80);
-    out->slashed = rec[88] != 0;
-    out->activation_eligibility_epoch = bv_le64(rec + 89);
-    out->activation_epoch = bv_le64(rec + 97);
-    out->exit_epoch = bv_le64(rec + 105);
-    out->withdrawable_epoch = bv_le64(rec + 113);
-}
-
 static int changed(const bv_validator_rec *a, const bv_validator_rec *b)
 {
     /* pubkey and credentials are taken as immutable, like the scheduler */
@@ -309,7 +296,7 @@ static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_sta
     uint64_t nl = 0;
     for (uint64_t i = lo; i < hi && !e; i++) {
         bv_validator_rec rec;
-        rec_from_ssz(bv_state_validator(bs, i), &rec);
+        bv_feeder_validator_rec(bv_state_validator(bs, i), &rec);
         uint64_t k = i - lo;
         if (s->have[k] && !changed(&s->prev[k], &rec))
             continue;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "balverify/feeder_opts.h"
+#include "balverify/validator.h"
 
 void bv_feeder_opts_init(bv_feeder_opts *o)
 {
@@ -57,4 +58,17 @@ bv_err bv_feeder_set_json(bv_redis *r, const char *key, char *json, bv_status *s
     bv_err e = bv_redis_set(r, key, json, strlen(json), st);
     free(json);
     return e;
+}
+
+void bv_feeder_validator_rec(const uint8_t *rec, bv_validator_rec *out)
+{
+    memset(out, 0, sizeof *out);
+    memcpy(out->pubkey, rec, 48);
+    memcpy(out->withdrawal_credentials, rec + 48, 32);
+    out->effective_balance = bv_le64(rec + 80);
+    out->slashed = rec[88] != 0;
+    out->activation_eligibility_epoch = bv_le64(rec + 89);
+    out->activation_epoch = bv_le64(rec + 97);
+    out->exit_epoch = bv_le64(rec + 105);
+    out->withdrawable_epoch = bv_le64(rec + 113);
 }

@@ -4,6 +4,7 @@
 #include "cu_main.h"
 
 #include "balverify/feeder_opts.h"
+#include "balverify/validator.h"
 
 static void test_parse_u64(void)
 {
@@ -79,12 +80,44 @@ static void test_bad_values(void)
     CU_ASSERT_FALSE(o.has_take);
 }
 
+/* A record written by the SSZ encoder reads back field by field. */
+static void test_validator_rec(void)
+{
+    bv_validator v;
+    for (int i = 0; i < 48; i++)
+        v.pubkey[i] = (uint8_t)(3 * i + 1);
+    for (int i = 0; i < 32; i++)
+        v.withdrawal_credentials[i] = (uint8_t)(200 - i);
+    v.effective_balance = 32000000000ull;
+    v.slashed = 1;
+    v.activation_eligibility_epoch = 0x0102030405060708ull;
+    v.activation_epoch = 194048;
+    v.exit_epoch = UINT64_MAX;
+    v.withdrawable_epoch = 77;
+    uint8_t rec[BV_VALIDATOR_SIZE];
+    bv_validator_encode(rec, &v);
+    bv_validator_rec r;
+    bv_feeder_validator_rec(rec, &r);
+    CU_ASSERT_EQUAL(memcmp(r.pubkey, v.pubkey, 48), 0);
+    CU_ASSERT_EQUAL(memcmp(r.withdrawal_credentials, v.withdrawal_credentials, 32), 0);
+    CU_ASSERT_EQUAL(r.effective_balance, v.effective_balance);
+    CU_ASSERT_EQUAL(r.slashed, 1);
+    CU_ASSERT_EQUAL(r.activation_eligibility_epoch, v.activation_eligibility_epoch);
+    CU_ASSERT_EQUAL(r.activation_epoch, v.activation_epoch);
+    CU_ASSERT_EQUAL(r.exit_epoch, v.exit_epoch);
+    CU_ASSERT_EQUAL(r.withdrawable_epoch, v.withdrawable_epoch);
+    rec[88] = 0;
+    bv_feeder_validator_rec(rec, &r);
+    CU_ASSERT_EQUAL(r.slashed, 0);
+}
+
 static void register_suites(void)
 {
     bv_cu_add_suite("feeder options");
     bv_cu_add_test("unsigned integers", test_parse_u64);
     bv_cu_add_test("defaults and shared options", test_defaults_and_options);
     bv_cu_add_test("bad values are refused", test_bad_values);
+    bv_cu_add_test("validator records from SSZ", test_validator_rec);
 }
 
 BV_CU_MAIN(register_suites)

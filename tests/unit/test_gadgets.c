@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "circuit_harness.h"
 #include "cu_main.h"
 
 #include "balverify/challenger.h"
@@ -38,51 +39,6 @@ static gl_ext rnd_ext(void)
 /* Harness                                                                   */
 /* ------------------------------------------------------------------------- */
 
-#define MAXIN 4096
-
-typedef struct {
-    bv_circuit *c;
-    bv_circuit_data *d;
-    bv_witness *w;
-    size_t nin;
-    bv_target in_t[MAXIN];
-    gl_t in_v[MAXIN];
-} harness;
-
-static void h_new(harness *h)
-{
-    memset(h, 0, sizeof *h);
-    bv_plonk_config cfg = bv_plonk_config_test();
-    h->c = bv_circuit_new(&cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(h->c);
-}
-
-/* A virtual input with a value for the partial witness. */
-static bv_target h_input(harness *h, gl_t v)
-{
-    bv_target t = bv_circuit_add_virtual(h->c);
-    CU_ASSERT_FATAL(h->nin < MAXIN);
-    h->in_t[h->nin] = t;
-    h->in_v[h->nin++] = v;
-    return t;
-}
-
-static bv_ext_target h_input_ext(harness *h, gl_ext v)
-{
-    bv_ext_target t;
-    t.c0 = h_input(h, v.c0);
-    t.c1 = h_input(h, v.c1);
-    return t;
-}
-
-static bv_hash_target h_input_hash(harness *h, bv_hash v)
-{
-    bv_hash_target t;
-    for (int i = 0; i < 4; i++)
-        t.e[i] = h_input(h, v.e[i]);
-    return t;
-}
-
 static int h_build(harness *h)
 {
     bv_status st;
@@ -94,49 +50,12 @@ static int h_build(harness *h)
     return 0;
 }
 
-/* Sets the inputs and generates the witness; returns 0 when generation
- * succeeds and every row's constraints hold. st receives the reason
- * otherwise. */
-static int h_run(harness *h, bv_status *st)
-{
-    bv_witness_free(h->w);
-    h->w = bv_witness_new(h->d);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(h->w);
-    if (bv_witness_set_many(h->w, h->in_t, h->in_v, h->nin, st) != BV_OK)
-        return -1;
-    if (bv_witness_generate(h->w, 7, st) != BV_OK)
-        return -1;
-    if (bv_witness_check_constraints(h->w, st) != BV_OK)
-        return -1;
-    return 0;
-}
-
-static gl_t h_val(harness *h, bv_target t)
-{
-    gl_t v = 0;
-    CU_ASSERT_TRUE(bv_witness_try_get(h->w, t, &v));
-    return v;
-}
-
-static gl_ext h_val_ext(harness *h, bv_ext_target t)
-{
-    return gl_ext_make(h_val(h, t.c0), h_val(h, t.c1));
-}
-
-static void h_free(harness *h)
-{
-    bv_witness_free(h->w);
-    bv_circuit_data_free(h->d);
-    bv_circuit_free(h->c);
-    memset(h, 0, sizeof *h);
-}
-
 /* Builds, generates and checks; fatal on failure. */
 static void h_ok(harness *h)
 {
     bv_status st;
     CU_ASSERT_EQUAL_FATAL(h_build(h), 0);
-    int r = h_run(h, &st);
+    int r = h_generate(h, &st);
     if (r != 0)
         printf("\n    witness/constraints: %s", st.msg);
     CU_ASSERT_EQUAL_FATAL(r, 0);
@@ -248,7 +167,7 @@ static void test_inverse_of_zero_fails(void)
     bv_gadget_inverse(h.c, x);
     CU_ASSERT_EQUAL_FATAL(h_build(&h), 0);
     bv_status st;
-    CU_ASSERT_NOT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_NOT_EQUAL(h_generate(&h, &st), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "inverse of zero"));
     h_free(&h);
     /* a constant zero is caught at build time */
@@ -299,16 +218,16 @@ static void test_booleans_and_select(void)
     bv_gadget_assert_bool(h.c, t);
     CU_ASSERT_EQUAL_FATAL(h_build(&h), 0);
     bv_status st;
-    CU_ASSERT_NOT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_NOT_EQUAL(h_generate(&h, &st), 0);
     h_free(&h);
     h_new(&h);
     bv_target vb = bv_gadget_add_virtual_bool(h.c);
     h.in_t[h.nin] = vb;
     h.in_v[h.nin++] = 5;
     CU_ASSERT_EQUAL_FATAL(h_build(&h), 0);
-    CU_ASSERT_NOT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_NOT_EQUAL(h_generate(&h, &st), 0);
     h.in_v[0] = 1;
-    CU_ASSERT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_EQUAL(h_generate(&h, &st), 0);
     h_free(&h);
 }
 
@@ -419,16 +338,16 @@ static void test_bits(void)
     bv_gadget_range_check(h.c, x, 10);
     CU_ASSERT_EQUAL_FATAL(h_build(&h), 0);
     bv_status st;
-    CU_ASSERT_NOT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_NOT_EQUAL(h_generate(&h, &st), 0);
     h.in_v[0] = (1u << 10) - 1;
-    CU_ASSERT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_EQUAL(h_generate(&h, &st), 0);
     h_free(&h);
     /* le_sum insists on bits */
     h_new(&h);
     bv_target bits[3] = {h_input(&h, 1), h_input(&h, 2), h_input(&h, 0)};
     bv_gadget_le_sum(h.c, bits, 3);
     CU_ASSERT_EQUAL_FATAL(h_build(&h), 0);
-    CU_ASSERT_NOT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_NOT_EQUAL(h_generate(&h, &st), 0);
     h_free(&h);
     /* a constant wider than the split is a build error */
     h_new(&h);
@@ -515,7 +434,7 @@ static void test_random_access(void)
     /* an index past the list is rejected */
     h.in_v[32] = 16;
     bv_status st;
-    CU_ASSERT_NOT_EQUAL(h_run(&h, &st), 0);
+    CU_ASSERT_NOT_EQUAL(h_generate(&h, &st), 0);
     h_free(&h);
     /* a list that is not a power of two is a build error */
     h_new(&h);
@@ -724,7 +643,7 @@ static void test_merkle(void)
                                                  1 << CAP_H);
             CU_ASSERT_EQUAL_FATAL(h_build(&h), 0);
             bv_status st;
-            int r = h_run(&h, &st);
+            int r = h_generate(&h, &st);
             if (tamper == 0) {
                 if (r != 0)
                     printf("\n    merkle: %s", st.msg);

@@ -14,73 +14,18 @@
 #include "balverify/recursion.h"
 #include "balverify/serialize.h"
 #include "balverify/verifier.h"
+#include "circuit_harness.h"
 #include "cu_main.h"
 #include "plonk_test_util.h"
 
-#define MAXIN 8192
-
-typedef struct {
-    bv_circuit *c;
-    bv_circuit_data *d;
-    bv_witness *w;
-    size_t nin;
-    bv_target in_t[MAXIN];
-    gl_t in_v[MAXIN];
-} harness;
-
-static void h_new(harness *h)
-{
-    memset(h, 0, sizeof *h);
-    bv_plonk_config cfg = bv_plonk_config_test();
-    h->c = bv_circuit_new(&cfg);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(h->c);
-}
-
-static bv_target h_input(harness *h, gl_t v)
-{
-    bv_target t = bv_circuit_add_virtual(h->c);
-    CU_ASSERT_FATAL(h->nin < MAXIN);
-    h->in_t[h->nin] = t;
-    h->in_v[h->nin++] = v;
-    return t;
-}
-
-static bv_ext_target h_input_ext(harness *h, gl_ext v)
-{
-    bv_ext_target t;
-    t.c0 = h_input(h, v.c0);
-    t.c1 = h_input(h, v.c1);
-    return t;
-}
-
+/* Registers one public input (so every circuit here has the usual shape),
+ * builds, then generates and checks the witness. */
 static int h_run(harness *h, bv_status *st)
 {
-    /* one public input, so that every circuit here has the usual shape */
     bv_circuit_register_public_input(h->c, h_input(h, 1));
     if (bv_circuit_build(h->c, &h->d, st) != BV_OK)
         return -1;
-    h->w = bv_witness_new(h->d);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(h->w);
-    if (bv_witness_set_many(h->w, h->in_t, h->in_v, h->nin, st) != BV_OK)
-        return -1;
-    if (bv_witness_generate(h->w, 7, st) != BV_OK)
-        return -1;
-    return bv_witness_check_constraints(h->w, st) == BV_OK ? 0 : -1;
-}
-
-static gl_t h_val(harness *h, bv_target t)
-{
-    gl_t v = 0;
-    CU_ASSERT_TRUE(bv_witness_try_get(h->w, t, &v));
-    return v;
-}
-
-static void h_free(harness *h)
-{
-    bv_witness_free(h->w);
-    if (h->d)
-        bv_circuit_data_free(h->d);
-    bv_circuit_free(h->c);
+    return h_generate(h, st);
 }
 
 static gl_ext rand_ext(uint64_t *s)

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "balverify/gadgets.h"
 #include "balverify/gates.h"
 
 /* ---- extension algebra (PROOF_SYSTEM.md section 1.4) ---- */
@@ -107,6 +108,19 @@ typedef struct {
     bv_err (*check)(const bv_gate *g, bv_status *st);
     /* Leading wires that take part in copy constraints. */
     uint32_t (*routed)(const bv_gate *g);
+    /* In-circuit evaluation of the constraints (the recursive verifier):
+     * the same polynomials as eval_ext, built with extension-target
+     * arithmetic; out has num_constraints entries. NULL: not supported. */
+    void (*eval_circuit)(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                         const bv_ext_target *consts, const bv_hash_target *pi,
+                         bv_ext_target *out);
+    /* Test support: writes up to cap example instances (the parameters a
+     * circuit uses and small corner cases), returns how many there are. */
+    size_t (*examples)(bv_gate *out, size_t cap);
+    /* Test support: a random value for free input wire `wire` inside the
+     * domain the generators accept, from the random word r (NULL: any field
+     * element). */
+    gl_t (*sample_free)(const bv_gate *g, uint32_t wire, uint64_t r);
 } bv_gate_kind;
 
 extern const bv_gate_kind bv_gate_kind_noop, bv_gate_kind_constant, bv_gate_kind_public_input,

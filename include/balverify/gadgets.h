@@ -288,4 +288,11 @@ void bv_gadget_eval_gate_constraints(bv_circuit *c, const bv_gate *g, const bv_e
  * evaluator sets the builder's sticky error instead. */
 int bv_gadget_gate_eval_supported(const bv_gate *g);
 
+/* The in-circuit evaluator a gate type's table entry carries (NULL when it
+ * has none). */
+typedef void (*bv_gate_eval_circuit_fn)(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                                        const bv_ext_target *consts, const bv_hash_target *pi,
+                                        bv_ext_target *out);
+bv_gate_eval_circuit_fn bv_gate_eval_circuit_of(const bv_gate *g);
+
 #endif

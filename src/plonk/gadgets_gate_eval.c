@@ -12,7 +12,6 @@
 
 #include "balverify/gadgets.h"
 #include "plonk/builder_internal.h"
-#include "plonk/gates/gates_internal.h"
 
 typedef struct {
     bv_ext_target a0, a1;
@@ -321,8 +320,7 @@ int bv_gadget_gate_eval_supported(const bv_gate *g)
 {
     if (!g || !g->ops || !g->ops->kind)
         return 0;
-    const bv_gate_kind *k = bv_gate_kind_of(g->ops);
-    if (k && k->eval_circuit)
+    if (bv_gate_eval_circuit_of(g))
         return 1;
     for (size_t i = 0; i < sizeof supported_kinds / sizeof supported_kinds[0]; i++)
         if (strcmp(supported_kinds[i], g->ops->kind) == 0)
@@ -340,9 +338,9 @@ void bv_gadget_eval_gate_constraints(bv_circuit *c, const bv_gate *g, const bv_e
                         g && g->ops && g->ops->kind ? g->ops->kind : "(null)");
         return;
     }
-    const bv_gate_kind *gk = bv_gate_kind_of(g->ops);
-    if (gk && gk->eval_circuit) {
-        gk->eval_circuit(c, g, w, consts, pi, out);
+    bv_gate_eval_circuit_fn fn = bv_gate_eval_circuit_of(g);
+    if (fn) {
+        fn(c, g, w, consts, pi, out);
         return;
     }
     const char *kind = g->ops->kind;

@@ -95,7 +95,8 @@ static bv_err arith_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_arithmetic = {&arith_ops_table, arith_check, arith_wires};
+const bv_gate_kind bv_gate_kind_arithmetic = {
+    .ops = &arith_ops_table, .check = arith_check, .routed = arith_wires};
 
 bv_gate bv_gate_arithmetic(uint32_t num_ops)
 {

@@ -105,7 +105,8 @@ static bv_err aext_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_arithmetic_ext = {&aext_ops_table, aext_check, aext_wires};
+const bv_gate_kind bv_gate_kind_arithmetic_ext = {
+    .ops = &aext_ops_table, .check = aext_check, .routed = aext_wires};
 
 bv_gate bv_gate_arithmetic_ext(uint32_t num_ops)
 {

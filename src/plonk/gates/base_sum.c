@@ -116,7 +116,8 @@ static bv_err bsum_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_base_sum = {&bsum_ops, bsum_check, bsum_wires};
+const bv_gate_kind bv_gate_kind_base_sum = {
+    .ops = &bsum_ops, .check = bsum_check, .routed = bsum_wires};
 
 bv_gate bv_gate_base_sum(uint32_t num_limbs, uint32_t base)
 {

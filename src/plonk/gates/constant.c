@@ -61,7 +61,8 @@ static bv_err constant_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_constant = {&constant_ops, constant_check, constant_n};
+const bv_gate_kind bv_gate_kind_constant = {
+    .ops = &constant_ops, .check = constant_check, .routed = constant_n};
 
 bv_gate bv_gate_constant(uint32_t num_consts)
 {

@@ -232,7 +232,8 @@ static bv_err ci_check(const bv_gate *g, bv_status *st)
     return BV_OK;
 }
 
-const bv_gate_kind bv_gate_kind_coset_interpolation = {&ci_ops, ci_check, ci_routed};
+const bv_gate_kind bv_gate_kind_coset_interpolation = {
+    .ops = &ci_ops, .check = ci_check, .routed = ci_routed};
 
 bv_gate bv_gate_coset_interpolation(uint32_t subgroup_bits, uint32_t degree)
 {

@@ -122,7 +122,8 @@ static bv_err exp_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_exponentiation = {&exp_ops, exp_check, exp_routed};
+const bv_gate_kind bv_gate_kind_exponentiation = {
+    .ops = &exp_ops, .check = exp_check, .routed = exp_routed};
 
 bv_gate bv_gate_exponentiation(uint32_t num_power_bits)
 {

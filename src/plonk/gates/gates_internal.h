@@ -111,9 +111,7 @@ typedef struct {
     /* In-circuit evaluation of the constraints (the recursive verifier):
      * the same polynomials as eval_ext, built with extension-target
      * arithmetic; out has num_constraints entries. NULL: not supported. */
-    void (*eval_circuit)(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
-                         const bv_ext_target *consts, const bv_hash_target *pi,
-                         bv_ext_target *out);
+    bv_gate_eval_circuit_fn eval_circuit;
     /* Test support: writes up to cap example instances (the parameters a
      * circuit uses and small corner cases), returns how many there are. */
     size_t (*examples)(bv_gate *out, size_t cap);

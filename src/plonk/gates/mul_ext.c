@@ -94,7 +94,8 @@ static bv_err mext_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_mul_ext = {&mext_ops_table, mext_check, mext_wires};
+const bv_gate_kind bv_gate_kind_mul_ext = {
+    .ops = &mext_ops_table, .check = mext_check, .routed = mext_wires};
 
 bv_gate bv_gate_mul_ext(uint32_t num_ops)
 {

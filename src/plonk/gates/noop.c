@@ -49,7 +49,8 @@ static bv_err noop_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_noop = {&noop_ops, noop_check, bv_gate_zero};
+const bv_gate_kind bv_gate_kind_noop = {
+    .ops = &noop_ops, .check = noop_check, .routed = bv_gate_zero};
 
 bv_gate bv_gate_noop(void)
 {

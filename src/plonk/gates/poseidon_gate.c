@@ -353,7 +353,8 @@ static bv_err pos_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_poseidon = {&pos_ops, pos_check, pos_routed};
+const bv_gate_kind bv_gate_kind_poseidon = {
+    .ops = &pos_ops, .check = pos_check, .routed = pos_routed};
 
 bv_gate bv_gate_poseidon(void)
 {

@@ -106,7 +106,8 @@ static bv_err mds_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_poseidon_mds = {&mds_ops, mds_check, mds_wires};
+const bv_gate_kind bv_gate_kind_poseidon_mds = {
+    .ops = &mds_ops, .check = mds_check, .routed = mds_wires};
 
 bv_gate bv_gate_poseidon_mds(void)
 {

@@ -56,7 +56,8 @@ static bv_err pi_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_public_input = {&pi_ops, pi_check, pi_four};
+const bv_gate_kind bv_gate_kind_public_input = {
+    .ops = &pi_ops, .check = pi_check, .routed = pi_four};
 
 bv_gate bv_gate_public_input(void)
 {

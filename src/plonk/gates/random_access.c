@@ -175,7 +175,8 @@ static bv_err ra_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_random_access = {&ra_ops, ra_check, ra_routed};
+const bv_gate_kind bv_gate_kind_random_access = {
+    .ops = &ra_ops, .check = ra_check, .routed = ra_routed};
 
 bv_gate bv_gate_random_access(uint32_t bits, uint32_t num_copies, uint32_t num_extra_constants)
 {

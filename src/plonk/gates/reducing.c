@@ -143,7 +143,8 @@ static bv_err red_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_reducing = {&red_ops, red_check, red_routed};
+const bv_gate_kind bv_gate_kind_reducing = {
+    .ops = &red_ops, .check = red_check, .routed = red_routed};
 
 bv_gate bv_gate_reducing(uint32_t num_coeffs)
 {
@@ -219,7 +220,8 @@ static bv_err rext_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_reducing_ext = {&rext_ops, rext_check, rext_routed};
+const bv_gate_kind bv_gate_kind_reducing_ext = {
+    .ops = &rext_ops, .check = rext_check, .routed = rext_routed};
 
 bv_gate bv_gate_reducing_ext(uint32_t num_coeffs)
 {

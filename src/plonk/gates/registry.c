@@ -43,6 +43,12 @@ const bv_gate_kind *bv_gate_kind_of(const bv_gate_ops *ops)
     return NULL;
 }
 
+bv_gate_eval_circuit_fn bv_gate_eval_circuit_of(const bv_gate *g)
+{
+    const bv_gate_kind *k = g ? bv_gate_kind_of(g->ops) : NULL;
+    return k ? k->eval_circuit : NULL;
+}
+
 uint32_t bv_gate_one(const bv_gate *g)
 {
     (void)g;

@@ -92,6 +92,11 @@ const bv_plonk_config *bv_circuit_config(const bv_circuit *c);
 /* First recorded builder error (BV_OK if none), copied into st. */
 bv_err bv_circuit_error(const bv_circuit *c, bv_status *st);
 
+/* Records a builder error (the first one sticks) for a gadget that finds its
+ * arguments unusable; bv_circuit_build() then fails with this message. */
+void bv_circuit_fail(bv_circuit *c, bv_err code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Rows added so far (before padding). */
 uint32_t bv_circuit_num_rows(const bv_circuit *c);
 

@@ -47,6 +47,12 @@
 #define BV_STD_REDUCING_EXT_COEFFS 32
 #define BV_STD_EXP_BITS 66
 
+/* SHA-256 gates in the standard configuration (docs/GATES.md). */
+#define BV_STD_SHA_SCHED_WORDS 3
+#define BV_STD_U32_ADD_INPUTS 4
+#define BV_STD_U32_ADD_CARRY_BITS 3
+#define BV_STD_U32_ADD_OPS 16
+
 /* Upper bound on any gate's num_wires accepted by bv_gate_check(). */
 #define BV_GATE_MAX_WIRES 4096
 
@@ -280,5 +286,70 @@ static inline uint32_t bv_exp_wire_int(uint32_t nbits, uint32_t i)
 
 /* Poseidon MDS matrix entry M[r][c] (small integer). */
 uint64_t bv_poseidon_mds_entry(uint32_t r, uint32_t c);
+
+/* ------------------------------------------------------------------------- */
+/* SHA-256 and 32-bit addition (docs/GATES.md)                               */
+/* ------------------------------------------------------------------------- */
+
+/* Sha256Round2(v): two consecutive rounds' bit functions on one row.
+ * Words X0..X3 = x_{t-2}, x_{t-1}, x_t, x_{t+1} of the working variable a
+ * (v = BV_SHA_MAJ) or e (v = BV_SHA_CH), each decomposed into 32 bits;
+ * outputs F_r for r = 0 (round t, on X2, X1, X0) and r = 1 (round t + 1, on
+ * X3, X2, X1):
+ *   MAJ: F = Sigma0(x) + Maj(x, y, z)            (< 2^33)
+ *   CH:  F = Sigma1(x) + Ch(x, y, z) + k_r       (gate constants k_0, k_1)
+ * as integers (no reduction mod 2^32). 134 wires, the first 6 routed;
+ * degree 3; 134 constraints; two generators (op 0: round t, op 1: round t+1). */
+#define BV_SHA_MAJ 0u
+#define BV_SHA_CH 1u
+#define BV_SHA_R2_WIRES 134u
+#define BV_SHA_R2_ROUTED 6u
+#define BV_SHA_R2_WORD(j) (j)
+#define BV_SHA_R2_OUT(r) (4u + (r))
+#define BV_SHA_R2_BIT(j, i) (6u + 32u * (j) + (i))
+bv_gate bv_gate_sha256_round2(uint32_t variant);
+
+/* Sha256Sched(n): n words per row, each decomposed into 32 bits (so range
+ * checked) with outputs sigma0(x) and sigma1(x) of the message schedule.
+ * Wires: word k at 3k, sigma0 at 3k+1, sigma1 at 3k+2 (routed), bits after
+ * the 3n routed wires. 35 constraints per word, degree 3. */
+static inline uint32_t bv_sha_sched_wire_word(uint32_t k)
+{
+    return 3 * k;
+}
+static inline uint32_t bv_sha_sched_wire_s0(uint32_t k)
+{
+    return 3 * k + 1;
+}
+static inline uint32_t bv_sha_sched_wire_s1(uint32_t k)
+{
+    return 3 * k + 2;
+}
+static inline uint32_t bv_sha_sched_wire_bit(uint32_t n, uint32_t k, uint32_t i)
+{
+    return 3 * n + 32 * k + i;
+}
+bv_gate bv_gate_sha256_sched(uint32_t words);
+
+/* U32Add(m, c, ops): per op, out = in_0 + ... + in_{m-1} - 2^32 * carry with
+ * carry given by c boolean wires. out is NOT range checked by the gate: the
+ * caller decomposes it (a Sha256Sched word or another range check) or uses it
+ * only where a later range check fixes it (see docs/GATES.md). Op k's inputs
+ * and output are routed wires k(m+1) .. k(m+1)+m; carry bits follow all
+ * routed wires. Degree 2. */
+static inline uint32_t bv_u32_add_wire_in(uint32_t m, uint32_t k, uint32_t j)
+{
+    return k * (m + 1) + j;
+}
+static inline uint32_t bv_u32_add_wire_out(uint32_t m, uint32_t k)
+{
+    return k * (m + 1) + m;
+}
+static inline uint32_t bv_u32_add_wire_carry(uint32_t m, uint32_t c, uint32_t ops, uint32_t k,
+                                             uint32_t j)
+{
+    return ops * (m + 1) + k * c + j;
+}
+bv_gate bv_gate_u32_add(uint32_t inputs, uint32_t carry_bits, uint32_t ops);
 
 #endif

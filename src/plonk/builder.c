@@ -33,6 +33,17 @@ void bv_builder_fail(bv_circuit *c, bv_err code, const char *fmt, ...)
     c->err.code = code;
 }
 
+void bv_circuit_fail(bv_circuit *c, bv_err code, const char *fmt, ...)
+{
+    if (c->err.code != BV_OK)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err.msg, sizeof c->err.msg, fmt, ap);
+    va_end(ap);
+    c->err.code = code;
+}
+
 bv_circuit *bv_circuit_new(const bv_plonk_config *cfg)
 {
     bv_circuit *c = calloc(1, sizeof *c);

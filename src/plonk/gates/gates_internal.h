@@ -125,7 +125,8 @@ extern const bv_gate_kind bv_gate_kind_noop, bv_gate_kind_constant, bv_gate_kind
     bv_gate_kind_arithmetic, bv_gate_kind_arithmetic_ext, bv_gate_kind_mul_ext,
     bv_gate_kind_base_sum, bv_gate_kind_poseidon, bv_gate_kind_poseidon_mds,
     bv_gate_kind_random_access, bv_gate_kind_coset_interpolation, bv_gate_kind_reducing,
-    bv_gate_kind_reducing_ext, bv_gate_kind_exponentiation;
+    bv_gate_kind_reducing_ext, bv_gate_kind_exponentiation, bv_gate_kind_sha256_round2,
+    bv_gate_kind_sha256_sched, bv_gate_kind_u32_add;
 
 /* NULL-terminated list of every gate type. */
 extern const bv_gate_kind *const bv_gate_kinds[];

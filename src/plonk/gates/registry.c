@@ -22,6 +22,9 @@ const bv_gate_kind *const bv_gate_kinds[] = {
     &bv_gate_kind_reducing,
     &bv_gate_kind_reducing_ext,
     &bv_gate_kind_exponentiation,
+    &bv_gate_kind_sha256_round2,
+    &bv_gate_kind_sha256_sched,
+    &bv_gate_kind_u32_add,
     NULL,
 };
 

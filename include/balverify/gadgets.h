@@ -295,4 +295,16 @@ typedef void (*bv_gate_eval_circuit_fn)(bv_circuit *c, const bv_gate *g, const b
                                         bv_ext_target *out);
 bv_gate_eval_circuit_fn bv_gate_eval_circuit_of(const bv_gate *g);
 
+/* ------------------------------------------------------------------------- */
+/* Generators by name                                                        */
+/* ------------------------------------------------------------------------- */
+
+/* The simple witness generators the gadgets register, by kind name: what
+ * bv_prover_data_deserialize() needs to load a stored circuit (NULL for an
+ * unknown name). */
+bv_simple_gen_fn bv_gadget_generator_by_name(const char *name);
+/* Per-file parts of it (base-field and extension gadgets). */
+bv_simple_gen_fn bv_gadget_base_generator(const char *name);
+bv_simple_gen_fn bv_gadget_ext_generator(const char *name);
+
 #endif

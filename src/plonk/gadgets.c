@@ -591,3 +591,16 @@ bv_hash_target bv_gadget_random_access_hash(bv_circuit *c, bv_target index,
     }
     return r;
 }
+
+bv_simple_gen_fn bv_gadget_base_generator(const char *name)
+{
+    static const struct {
+        const char *name;
+        bv_simple_gen_fn fn;
+    } table[] = {{"Inverse", inverse_fn},  {"IsZero", is_zero_fn}, {"WireSplit", wire_split_fn},
+                 {"LeSum", le_sum_fn},     {"LowHigh", low_high_fn}};
+    for (size_t i = 0; name && i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].fn;
+    return NULL;
+}

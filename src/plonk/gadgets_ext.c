@@ -3,6 +3,8 @@
  * ArithmeticExtensionGate / MulExtensionGate op slots, inverses, selection,
  * and Horner reductions with ReducingGate / ReducingExtensionGate rows.
  */
+#include <string.h>
+
 #include "balverify/gadgets.h"
 #include "plonk/builder_internal.h"
 
@@ -258,4 +260,9 @@ bv_ext_target bv_gadget_reduce_ext(bv_circuit *c, bv_ext_target alpha, const bv_
                                    size_t n)
 {
     return reduce(c, alpha, NULL, coeffs, n);
+}
+
+bv_simple_gen_fn bv_gadget_ext_generator(const char *name)
+{
+    return name && strcmp(name, "ExtInverse") == 0 ? ext_inverse_fn : NULL;
 }

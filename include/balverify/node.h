@@ -15,7 +15,8 @@
  *  - Public values are plain data: (kind, level, index, public values) fully
  *    determine each other's meaning; the proof payload never influences them.
  *  - bv_balance_combine/bv_mapper_combine implement exactly the inner-level
- *    rules: sums add mod 2^64, counters add, SHA-256 roots pair-hash
+ *    rules: sums and counters add as u64 and an overflow is refused
+ *    (BV_ERR_VERIFY, as the circuits refuse it), SHA-256 roots pair-hash
  *    (left || right), Poseidon commitments two_to_one(left, right); balance
  *    children must agree on current_epoch and credentials, else BV_ERR_VERIFY.
  *  - Zero nodes (bv_balance_zero, bv_mapper_zero) are the values of an empty
@@ -58,7 +59,7 @@ typedef enum {
 } bv_node_kind;
 
 typedef struct {
-    uint64_t sum; /* balances of matching active validators, mod 2^64 */
+    uint64_t sum; /* balances of matching active validators (an overflow is refused) */
     uint64_t non_activated, active, exited, slashed;
     uint8_t balances_root[32];     /* SHA-256 root of the covered balance chunks */
     bv_hash validators_commitment; /* Poseidon root of the covered H_pos leaves */

@@ -288,6 +288,7 @@ static bv_err compute_leaves(const registry_t *reg, uint64_t blo, uint64_t bhi, 
         memcpy(map[i].pv.mapper.sha_root, sha + 32 * i, 32);
         map[i].pv.mapper.pos_root = pos[i];
     }
+    int overflow = 0;
 #pragma omp parallel for schedule(static)
     for (size_t j = 0; j < nb; j++) {
         uint64_t leaf = blo + j;
@@ -316,6 +317,11 @@ static bv_err compute_leaves(const registry_t *reg, uint64_t blo, uint64_t bhi, 
                 break;
             case BV_VSTATUS_ACTIVE:
                 b->active++;
+                if (balance > UINT64_MAX - b->sum) {
+                    /* refused below, as the balance leaf circuit refuses it */
+#pragma omp atomic write
+                    overflow = 1;
+                }
                 b->sum += balance;
                 break;
             case BV_VSTATUS_EXITED:
@@ -334,6 +340,13 @@ static bv_err compute_leaves(const registry_t *reg, uint64_t blo, uint64_t bhi, 
     }
     free(sha);
     free(pos);
+    if (overflow) {
+        free(map);
+        free(bal);
+        return bv_fail(st, BV_ERR_VERIFY,
+                       "balance leaves %llu..%llu: the sum of a leaf's balances overflows 64 bits",
+                       (unsigned long long)blo, (unsigned long long)bhi);
+    }
     *bal_out = bal;
     *map_out = map;
     *nmap_out = nv;

@@ -391,11 +391,24 @@ bv_err bv_balance_combine(const bv_node *left, const bv_node *right, bv_node *pa
     p.level = left->level + 1;
     p.index = left->index / 2;
     bv_balance_pv *o = &p.pv.balance;
-    o->sum = l->sum + r->sum; /* mod 2^64, as the circuit (carry limb dropped) */
-    o->non_activated = l->non_activated + r->non_activated;
-    o->active = l->active + r->active;
-    o->exited = l->exited + r->exited;
-    o->slashed = l->slashed + r->slashed;
+    /* Sums and counters are u64 whose overflow is refused, exactly as the
+     * balance circuits refuse it (never a wrap mod 2^64). */
+    const struct {
+        const char *name;
+        uint64_t a, b, *out;
+    } adds[5] = {{"sum", l->sum, r->sum, &o->sum},
+                 {"non-activated counter", l->non_activated, r->non_activated, &o->non_activated},
+                 {"active counter", l->active, r->active, &o->active},
+                 {"exited counter", l->exited, r->exited, &o->exited},
+                 {"slashed counter", l->slashed, r->slashed, &o->slashed}};
+    for (int i = 0; i < 5; i++) {
+        if (adds[i].a > UINT64_MAX - adds[i].b)
+            return bv_fail(st, BV_ERR_VERIFY,
+                           "balance level %u: children %llu/%llu: %s overflows 64 bits",
+                           left->level, (unsigned long long)left->index,
+                           (unsigned long long)right->index, adds[i].name);
+        *adds[i].out = adds[i].a + adds[i].b;
+    }
     bv_sha256_pair(o->balances_root, l->balances_root, r->balances_root);
     o->validators_commitment =
         bv_poseidon_two_to_one(l->validators_commitment, r->validators_commitment);

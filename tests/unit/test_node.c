@@ -206,10 +206,19 @@ static void test_balance_combine(void)
     l.pv.balance.sum = UINT64_MAX - 5;
     r.pv.balance.sum = 10;
     bv_status st;
+    /* a sum of 2^64 or more is refused (the circuits refuse it too) */
+    CU_ASSERT_EQUAL(bv_balance_combine(&l, &r, &p, &st), BV_ERR_VERIFY);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "sum overflows"));
+    r.pv.balance.sum = 5;
+    CU_ASSERT_EQUAL(bv_balance_combine(&l, &r, &p, &st), BV_OK);
+    CU_ASSERT_EQUAL(p.pv.balance.sum, UINT64_MAX);
+    l.pv.balance.slashed = UINT64_MAX;
+    CU_ASSERT_EQUAL(bv_balance_combine(&l, &r, &p, &st), BV_ERR_VERIFY);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "slashed counter overflows"));
+    l.pv.balance.slashed = 0;
     CU_ASSERT_EQUAL(bv_balance_combine(&l, &r, &p, &st), BV_OK);
     CU_ASSERT_EQUAL(p.level, 1);
     CU_ASSERT_EQUAL(p.index, 3);
-    CU_ASSERT_EQUAL(p.pv.balance.sum, 4); /* wraps mod 2^64 */
     CU_ASSERT_EQUAL(p.pv.balance.active, l.pv.balance.active + r.pv.balance.active);
     CU_ASSERT_EQUAL(p.pv.balance.exited, l.pv.balance.exited + r.pv.balance.exited);
     CU_ASSERT_EQUAL(p.pv.balance.slashed, l.pv.balance.slashed + r.pv.balance.slashed);

@@ -8,6 +8,14 @@
  *       [--stop-after-level K]
  *       [--redis URI --protocol P [--redis-policy continue|stop] [--redis-spool FILE]]
  *       [--proof-store file:DIR|hdf5:FILE|redis://HOST:PORT]
+ *       [--prove [--circuits DIR] [--proof-out FILE] [--proof-config standard|test]]
+ *
+ * --prove proves every node of both trees and the final layer with the
+ * circuits of DIR (default circuits/; missing files are generated first),
+ * verifies the final proof, writes it to --proof-out (default final.proof)
+ * and the final circuit file beside it (FILE.circuit), and adds "proof",
+ * "final_circuit" and "proving" (counts and seconds) to the JSON. The test
+ * configuration exists for tests only.
  *
  * Prints the result JSON on stdout (or writes it to --output, atomically) from
  * rank 0. Errors: rank 0 prints one line "balverify: error: MESSAGE" on stderr
@@ -40,7 +48,8 @@ static void usage(FILE *f)
         "         [--stop-after-level K]\n"
         "         [--redis URI --protocol P [--redis-policy continue|stop] [--redis-spool "
         "FILE]]\n"
-        "         [--proof-store file:DIR|hdf5:FILE|redis://HOST:PORT]\n");
+        "         [--proof-store file:DIR|hdf5:FILE|redis://HOST:PORT]\n"
+        "         [--prove [--circuits DIR] [--proof-out FILE] [--proof-config standard|test]]\n");
 }
 
 static bv_err parse_int(const char *opt, const char *v, long min, long max, long *out,
@@ -76,7 +85,11 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_co
         O_PROTO,
         O_RPOLICY,
         O_RSPOOL,
-        O_PSTORE
+        O_PSTORE,
+        O_PROVE,
+        O_CIRCUITS,
+        O_PROOF_OUT,
+        O_PROOF_CONFIG
     };
     static const struct option opts[] = {
         {"state", required_argument, NULL, O_STATE},
@@ -95,6 +108,10 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_co
         {"redis-policy", required_argument, NULL, O_RPOLICY},
         {"redis-spool", required_argument, NULL, O_RSPOOL},
         {"proof-store", required_argument, NULL, O_PSTORE},
+        {"prove", no_argument, NULL, O_PROVE},
+        {"circuits", required_argument, NULL, O_CIRCUITS},
+        {"proof-out", required_argument, NULL, O_PROOF_OUT},
+        {"proof-config", required_argument, NULL, O_PROOF_CONFIG},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -169,6 +186,21 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_co
         case O_PSTORE:
             *pstore = optarg;
             break;
+        case O_PROVE:
+            cfg->prove = 1;
+            break;
+        case O_CIRCUITS:
+            cfg->circuits_dir = optarg;
+            break;
+        case O_PROOF_OUT:
+            cfg->proof_out = optarg;
+            break;
+        case O_PROOF_CONFIG:
+            if (strcmp(optarg, "standard") != 0 && strcmp(optarg, "test") != 0)
+                return bv_fail(st, BV_ERR_ARG, "--proof-config: '%s' is not standard or test",
+                               optarg);
+            cfg->proof_config = optarg;
+            break;
         case O_HELP:
             *help = 1;
             return BV_OK;
@@ -188,6 +220,8 @@ static bv_err parse_args(int argc, char **argv, bv_job_config *cfg, bv_mirror_co
                        "--withdrawal-credentials-file FILE) is required");
     if (cfg->resume && !cfg->checkpoint_path)
         return bv_fail(st, BV_ERR_ARG, "--resume needs --checkpoint FILE");
+    if (!cfg->prove && (cfg->circuits_dir || cfg->proof_out || cfg->proof_config))
+        return bv_fail(st, BV_ERR_ARG, "--circuits / --proof-out / --proof-config need --prove");
     if (!mc->uri && (mc->protocol || mc->spool_path))
         return bv_fail(st, BV_ERR_ARG, "--protocol / --redis-spool need --redis URI");
     if (mc->uri && !mc->protocol)

@@ -14,6 +14,8 @@
  * past the populated part is the level's zero node.
  */
 #include "balverify/job.h"
+#include "balverify/node_prover.h"
+#include "balverify/serialize.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -106,6 +108,7 @@ static int tree_owner(const tree_t *t, uint32_t L, uint64_t x)
 typedef struct {
     uint64_t epoch;
     uint8_t cred[32];
+    const uint8_t (*wc)[32]; /* the run's credentials (proving) */
 } zero_ctx;
 
 static void zero_node(const tree_t *t, const zero_ctx *z, uint32_t L, uint64_t index, bv_node *out)
@@ -128,7 +131,8 @@ static void free_nodes(bv_node *nodes, size_t n)
 
 /* Level L -> L + 1 for one tree. `in` holds this rank's nodes of level L. */
 static bv_err reduce_level(MPI_Comm comm, int rank, const tree_t *t, const zero_ctx *z, uint32_t L,
-                           const bv_node *in, bv_node **out, size_t *nout, bv_status *st)
+                           const bv_node *in, bv_node **out, size_t *nout, bv_node_prover *prover,
+                           bv_status *st)
 {
     *out = NULL;
     *nout = 0;
@@ -221,6 +225,24 @@ static bv_err reduce_level(MPI_Comm comm, int rank, const tree_t *t, const zero_
             }
         }
     }
+    /* Proving: one node at a time (each proof uses every thread). */
+    for (size_t i = 0; prover && !failed && i < n; i++) {
+        uint64_t p = nlo + i, lc = 2 * p, rc = lc + 1;
+        const bv_node *l = &in[lc - lo];
+        bv_node zr;
+        memset(&zr, 0, sizeof zr);
+        const bv_node *r = rc < hi ? &in[rc - lo] : rc >= count ? &zr : &remote;
+        bv_err pe = BV_OK;
+        if (r == &zr) {
+            zero_node(t, z, L, rc, &zr);
+            pe = bv_node_prover_zero(prover, z->epoch, (const uint8_t(*)[32])z->wc, &zr, &fst);
+        }
+        if (pe == BV_OK)
+            pe = bv_node_prover_combine(prover, l, r, &res[i], &fst);
+        bv_node_free(&zr);
+        if (pe != BV_OK)
+            failed = 1;
+    }
     if (have_remote)
         bv_node_free(&remote);
     if (failed) {
@@ -252,9 +274,14 @@ static int cred_match(const uint8_t *wc, const uint8_t (*list)[32], size_t nl)
 
 /* Leaves of this rank: balance leaves [blo, bhi) and mapper leaves
  * [8 blo, min(8 bhi, n)). */
+static bv_err prove_leaves(bv_node_prover *prover, const registry_t *reg, uint64_t blo,
+                           uint64_t bhi, uint64_t epoch, const uint8_t (*wc)[32], size_t nwc,
+                           bv_node *bal, bv_node *map, size_t nmap, bv_status *st);
+
 static bv_err compute_leaves(const registry_t *reg, uint64_t blo, uint64_t bhi, uint64_t epoch,
                              const uint8_t cred[32], const uint8_t (*wc)[32], size_t nwc,
-                             bv_node **bal_out, bv_node **map_out, size_t *nmap_out, bv_status *st)
+                             bv_node **bal_out, bv_node **map_out, size_t *nmap_out,
+                             bv_node_prover *prover, bv_status *st)
 {
     *bal_out = *map_out = NULL;
     *nmap_out = 0;
@@ -347,9 +374,56 @@ static bv_err compute_leaves(const registry_t *reg, uint64_t blo, uint64_t bhi, 
                        "balance leaves %llu..%llu: the sum of a leaf's balances overflows 64 bits",
                        (unsigned long long)blo, (unsigned long long)bhi);
     }
+    if (prover) {
+        bv_err e = prove_leaves(prover, reg, blo, bhi, epoch, wc, nwc, bal, map, nv, st);
+        if (e != BV_OK) {
+            free_nodes(map, nv);
+            free_nodes(bal, nb);
+            return e;
+        }
+    }
     *bal_out = bal;
     *map_out = map;
     *nmap_out = nv;
+    return BV_OK;
+}
+
+/* The proofs of this rank's leaves (one at a time: each proof uses every
+ * thread). */
+static bv_err prove_leaves(bv_node_prover *prover, const registry_t *reg, uint64_t blo,
+                           uint64_t bhi, uint64_t epoch, const uint8_t (*wc)[32], size_t nwc,
+                           bv_node *bal, bv_node *map, size_t nmap, bv_status *st)
+{
+    for (size_t i = 0; i < nmap; i++) {
+        bv_err e = bv_node_prover_mapper_leaf(
+            prover, reg->validators + map[i].index * BV_VALIDATOR_SIZE, &map[i], st);
+        if (e != BV_OK)
+            return e;
+    }
+    if (nwc > BV_BAL_MAX_CREDENTIALS)
+        return bv_fail(st, BV_ERR_ARG, "proving takes at most %d withdrawal credentials",
+                       BV_BAL_MAX_CREDENTIALS);
+    bv_bal_leaf_input in;
+    for (uint64_t leaf = blo; leaf < bhi; leaf++) {
+        memset(&in, 0, sizeof in);
+        in.num_credentials = (uint32_t)nwc;
+        memcpy(in.credentials, wc, 32 * nwc);
+        in.epoch = epoch;
+        for (int k = 0; k < 8; k++) {
+            uint64_t vi = 8 * leaf + (uint64_t)k;
+            if (vi >= reg->n)
+                continue; /* padding: zero data, zero balance */
+            bv_err e = bv_validator_decode(&in.validators[k],
+                                           reg->validators + vi * BV_VALIDATOR_SIZE, vi, st);
+            if (e != BV_OK)
+                return e;
+            in.is_real[k] = 1;
+            memcpy(&in.balances[k / 4][8 * (k % 4)], reg->balances + 8 * vi, 8);
+        }
+        bv_err e = bv_node_prover_balance_leaf(prover, &in, &bal[leaf - blo], st);
+        if (e != BV_OK)
+            return e;
+    }
     return BV_OK;
 }
 
@@ -480,9 +554,11 @@ static bv_err final_step(const bv_input *in, const bv_job_config *cfg, const sta
         return bv_fail(st, BV_ERR_VERIFY, "state root does not verify under the block root");
 
     int resumed = res->resumed_from_level;
+    double t_circuits = res->t_circuits;
     memset(res, 0, sizeof *res);
     res->stopped_after_level = -1;
     res->resumed_from_level = resumed;
+    res->t_circuits = t_circuits;
     res->slot = m->slot;
     res->epoch = epoch;
     snprintf(res->fork, sizeof res->fork, "%s", bv_fork_name((bv_fork)m->fork));
@@ -529,6 +605,59 @@ static bv_err final_step(const bv_input *in, const bv_job_config *cfg, const sta
     f->commitment[0] &= 0x1F;
     free(msg);
     return BV_OK;
+}
+
+/* The final proof (rank 0): written to cfg->proof_out, the final circuit
+ * file beside it. */
+static bv_err prove_final(bv_node_prover *prover, const bv_input *in, const bv_job_config *cfg,
+                          const state_meta *m, const bv_node *bal, const bv_node *map,
+                          bv_job_result *res, bv_status *st)
+{
+    bv_final_input fi;
+    memset(&fi, 0, sizeof fi);
+    memcpy(fi.state_root, in->roots.state_root, 32);
+    memcpy(fi.block_root, in->block_root, 32);
+    bv_header_branch(in->header, 3, fi.state_root_branch);
+    fi.slot = m->slot;
+    fi.validator_count = m->n;
+    const unsigned fields[3] = {BV_FIELD_SLOT, BV_FIELD_VALIDATORS, BV_FIELD_BALANCES};
+    uint8_t(*dst[3])[32] = {fi.slot_branch, fi.validators_branch, fi.balances_branch};
+    for (int k = 0; k < 3; k++) {
+        uint8_t branch[16][32];
+        unsigned depth = 0;
+        uint64_t gindex = 0;
+        bv_err e = bv_state_field_branch(&in->roots, fields[k], &branch[0][0], &depth, &gindex, st);
+        if (e != BV_OK)
+            return e;
+        if (depth > BV_FINAL_MAX_DEPTH)
+            return bv_fail(st, BV_ERR_UNSUPPORTED, "proving: state field depth %u", depth);
+        memcpy(dst[k], branch, 32 * (size_t)depth);
+    }
+    uint8_t *proof = NULL;
+    size_t len = 0;
+    bv_final_statement fs;
+    bv_err e = bv_node_prover_final(prover, bal, map, &fi, &proof, &len, &fs, st);
+    if (e != BV_OK)
+        return e;
+    /* the proven statement must be the computed one */
+    const bv_final_pv *f = &res->final_node.pv.final;
+    if (memcmp(fs.state_root, f->state_root, 32) || memcmp(fs.block_root, f->block_root, 32) ||
+        fs.slot != f->slot || fs.total != f->sum || fs.active != f->active ||
+        fs.exited != f->exited || fs.non_activated != f->non_activated ||
+        fs.slashed != f->slashed || memcmp(fs.commitment, f->commitment, 32) ||
+        fs.num_credentials != cfg->n_wc || memcmp(fs.credentials, cfg->wc, 32 * cfg->n_wc)) {
+        free(proof);
+        return bv_fail(st, BV_ERR_VERIFY,
+                       "the final proof's statement differs from the computed one");
+    }
+    const char *out = cfg->proof_out ? cfg->proof_out : "final.proof";
+    e = bv_plonk_write_file(out, proof, len, st);
+    free(proof);
+    if (e != BV_OK)
+        return bv_fail_ctx(st, "writing the final proof");
+    snprintf(res->proof_path, sizeof res->proof_path, "%s", out);
+    snprintf(res->final_circuit_path, sizeof res->final_circuit_path, "%s.circuit", out);
+    return bv_node_prover_write_final_circuit(prover, res->final_circuit_path, st);
 }
 
 /* ---- the job ----------------------------------------------------------- */
@@ -638,6 +767,39 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
     zero_ctx z;
     z.epoch = m.slot / m.slots_per_epoch;
     bv_credentials_digest((const uint8_t(*)[32])cfg->wc, cfg->n_wc, z.cred);
+    z.wc = (const uint8_t(*)[32])cfg->wc;
+
+    /* Proving: rank 0 writes any missing circuit files, then every rank
+     * loads them. */
+    bv_node_prover *prover = NULL;
+    if (cfg->prove) {
+        double tc = now_s();
+        bv_plonk_config pcfg;
+        unsigned depth = 0;
+        bv_state_field_gindex((bv_fork)m.fork, BV_FIELD_SLOT, &depth);
+        const char *dir = cfg->circuits_dir ? cfg->circuits_dir : "circuits";
+        if (bv_plonk_config_by_name(cfg->proof_config ? cfg->proof_config : "standard", &pcfg,
+                                    st) == BV_OK &&
+            cfg->n_wc > BV_BAL_MAX_CREDENTIALS)
+            bv_fail(st, BV_ERR_ARG, "proving takes at most %d withdrawal credentials",
+                    BV_BAL_MAX_CREDENTIALS);
+        if (!st->code && depth != 5 && depth != 6)
+            bv_fail(st, BV_ERR_UNSUPPORTED, "proving: the %s state layout has no final circuit",
+                    bv_fork_name((bv_fork)m.fork));
+        if (!st->code && rank == 0)
+            bv_node_prover_open(dir, &pcfg, (uint32_t)cfg->n_wc, depth, 1, cfg->verbose, &prover,
+                                st);
+        if (bv_mpi_agree(comm, st) == BV_OK && rank != 0)
+            bv_node_prover_open(dir, &pcfg, (uint32_t)cfg->n_wc, depth, 0, 0, &prover, st);
+        if (bv_mpi_agree(comm, st)) {
+            bv_node_prover_free(prover);
+            loaded_free(&ls);
+            return st->code;
+        }
+        res->t_circuits = now_s() - tc;
+        if (cfg->verbose && rank == 0)
+            fprintf(stderr, "balverify: circuits of %s ready (%.1f s)\n", dir, res->t_circuits);
+    }
 
     /* 2. Ranges. */
     uint64_t nb = (m.n + 7) / 8;
@@ -645,6 +807,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
     if (!ranges) {
         bv_fail(st, BV_ERR_NOMEM, "out of memory");
         bv_mpi_agree(comm, st);
+        bv_node_prover_free(prover);
         loaded_free(&ls);
         return st->code;
     }
@@ -682,6 +845,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
             if (ck)
                 bv_ckpt_close(ck, NULL);
             free(ranges);
+            bv_node_prover_free(prover);
             loaded_free(&ls);
             return st->code;
         }
@@ -719,7 +883,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
         tree_range(&bt, rank, 0, &lo, &hi);
         nbal = (size_t)(hi - lo);
         compute_leaves(&ls.reg, lo, hi, z.epoch, z.cred, (const uint8_t(*)[32])cfg->wc, cfg->n_wc,
-                       &bal, &map, &nmap, st);
+                       &bal, &map, &nmap, prover, st);
     }
     /* cur: the step whose nodes are held; fresh: not yet persisted. */
     int cur = last >= 0 ? last : 0, fresh = last < 0;
@@ -783,7 +947,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
         bv_node *nb2 = NULL, *nm2 = NULL;
         size_t nnb = 0, nnm = 0;
         if (L < BV_BALANCE_TOP_LEVEL) {
-            reduce_level(comm, rank, &bt, &z, L, bal, &nb2, &nnb, st);
+            reduce_level(comm, rank, &bt, &z, L, bal, &nb2, &nnb, prover, st);
             if (!st->code) {
                 free_nodes(bal, nbal);
                 bal = nb2;
@@ -791,7 +955,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
             }
         }
         if (!st->code) {
-            reduce_level(comm, rank, &mt, &z, L, map, &nm2, &nnm, st);
+            reduce_level(comm, rank, &mt, &z, L, map, &nm2, &nnm, prover, st);
             if (!st->code) {
                 free_nodes(map, nmap);
                 map = nm2;
@@ -811,6 +975,8 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
                 bv_fail(st, BV_ERR_INTERNAL, "rank 0 does not hold the tree roots");
             else
                 final_step(&ls.in, cfg, &m, &bal[0], &map[0], res, st);
+            if (!st->code && prover)
+                prove_final(prover, &ls.in, cfg, &m, &bal[0], &map[0], res, st);
             if (!st->code && cfg->observer && cfg->observer->on_final)
                 cfg->observer->on_final(cfg->observer->ctx, res, st);
         }
@@ -838,6 +1004,21 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
         if (!e)
             e = bv_mpi_agree(comm, st);
     }
+    if (prover && !e) {
+        /* every rank's proving statistics, summed; times are rank 0's */
+        const bv_node_prover_stats *ps = bv_node_prover_stats_of(prover);
+        uint64_t mine[3] = {ps->proofs, ps->zero_proofs, ps->zero_cached}, sum[3];
+        MPI_Allreduce(mine, sum, 3, MPI_UINT64_T, MPI_SUM, comm);
+        res->proofs = sum[0];
+        res->zero_proofs = sum[1];
+        res->zero_cached = sum[2];
+        res->t_leaves = ps->t_leaves;
+        res->t_nodes = ps->t_nodes;
+        res->t_zero = ps->t_zero;
+        res->t_final = ps->t_final;
+    }
+    bv_node_prover_free(prover);
+    res->t_total = now_s() - t0;
     if (cfg->verbose && rank == 0 && !e)
         fprintf(stderr, "balverify: total %.3f s on %d rank(s)\n", now_s() - t0, nranks);
     free_nodes(bal, nbal);
@@ -859,7 +1040,7 @@ void bv_job_result_free(bv_job_result *res)
 
 bv_err bv_job_result_json(const bv_job_result *r, char **json, bv_status *st)
 {
-    size_t cap = 2048 + 72 * r->n_wc;
+    size_t cap = 4096 + 72 * r->n_wc + 2 * sizeof r->proof_path;
     char *s = malloc(cap);
     if (!s)
         return bv_fail(st, BV_ERR_NOMEM, "out of memory");
@@ -891,10 +1072,23 @@ bv_err bv_job_result_json(const bv_job_result *r, char **json, bv_status *st)
         s + o, cap - o,
         "],\n  \"total_locked_gwei\": \"%llu\",\n  \"active_validators\": %llu,\n"
         "  \"exited_validators\": %llu,\n  \"non_activated_validators\": %llu,\n"
-        "  \"slashed_validators\": %llu\n}\n",
+        "  \"slashed_validators\": %llu",
         (unsigned long long)r->total_locked_gwei, (unsigned long long)r->active_validators,
         (unsigned long long)r->exited_validators, (unsigned long long)r->non_activated_validators,
         (unsigned long long)r->slashed_validators);
+    if (r->proof_path[0] && o < cap)
+        o += (size_t)snprintf(
+            s + o, cap - o,
+            ",\n  \"proof\": \"%s\",\n  \"final_circuit\": \"%s\",\n"
+            "  \"proving\": {\"proofs\": %llu, \"zero_subtree_proofs\": %llu, "
+            "\"zero_subtree_proofs_cached\": %llu, \"circuits_s\": %.3f, \"leaves_s\": %.3f, "
+            "\"nodes_s\": %.3f, \"zero_subtrees_s\": %.3f, \"final_s\": %.3f, \"total_s\": "
+            "%.3f}",
+            r->proof_path, r->final_circuit_path, (unsigned long long)r->proofs,
+            (unsigned long long)r->zero_proofs, (unsigned long long)r->zero_cached, r->t_circuits,
+            r->t_leaves, r->t_nodes, r->t_zero, r->t_final, r->t_total);
+    if (o < cap)
+        o += (size_t)snprintf(s + o, cap - o, "\n}\n");
     if (o >= cap) {
         free(s);
         return bv_fail(st, BV_ERR_INTERNAL, "result JSON does not fit");

@@ -478,14 +478,26 @@ static void test_rows(void)
                             v.withdrawable_epoch};
     bv_gadget_ssz_u64x4_chunk(c, bal, pair);
     uint32_t r6 = bv_circuit_num_rows(c);
+    bv_gadget_ssz_mix_in_length(c, root, v.exit_epoch, pair);
+    uint32_t r7 = bv_circuit_num_rows(c);
     printf("\n    rows per Validator field targets (bit splits, limb checks): %u", r1 - r0);
     printf("\n    rows per Validator SSZ root (8 pair hashes, leaf64s): %u", r2 - r1);
     printf("\n    rows per Validator H_pos: %u", r3 - r2);
     printf("\n    rows per SSZ pair hash: %u", r4 - r3);
     printf("\n    rows per branch level: %.2f (depth 16: %u rows)", (double)(r5 - r4) / 16,
            r5 - r4);
-    printf("\n    rows per 4-balance chunk: %u\n", r6 - r5);
+    printf("\n    rows per 4-balance chunk: %u", r6 - r5);
+    printf("\n    rows per length mix-in: %u\n", r7 - r6);
     CU_ASSERT(r2 > r1 && r3 > r2 && r5 > r4);
+    bv_circuit_free(c);
+    /* the mapper-leaf shape: field targets, both commitments, zero flag */
+    c = bv_circuit_new(&cfg);
+    bv_target flag = bv_circuit_add_virtual(c);
+    bv_hash_target hp;
+    bv_gadget_validator_virtual(c, &v);
+    bv_gadget_validator_commit(c, &v, &flag, root, &hp);
+    printf("    rows per Validator with both commitments and the zero flag: %u\n",
+           bv_circuit_num_rows(c));
     bv_circuit_free(c);
 }
 

@@ -390,6 +390,38 @@ static void test_words_equal_select(void)
     h_free(&h);
 }
 
+/* Constant operands (epochs such as FAR_FUTURE, thresholds) mix with
+ * variable ones; an overflowing constant addend is still rejected. */
+static void test_constant_operands(void)
+{
+    harness h;
+    h_new(&h);
+    bv_u64_target a = u64_input(&h, 0);
+    bv_u64_target far = bv_gadget_u64_constant(h.c, 0xFFFFFFFFFFFFFFFFull);
+    bv_u64_target k = bv_gadget_u64_constant(h.c, 0x100000000ull);
+    bv_u64_target s = bv_gadget_u64_add(h.c, a, k);
+    bv_target lt_far = bv_gadget_u64_lt(h.c, a, far), le_k = bv_gadget_u64_le(h.c, k, a);
+    bv_target eq_far = bv_gadget_u64_eq(h.c, a, far);
+    bv_target cc = bv_gadget_u64_lt(h.c, k, far);
+    build(&h);
+    for (size_t t = 0; t < NEDGES; t++) {
+        uint64_t x = edges[t];
+        set_u64(&h, 0, x);
+        int r = gen(&h);
+        if (x + 0x100000000ull < x) {
+            CU_ASSERT_NOT_EQUAL(r, 0);
+            continue;
+        }
+        CU_ASSERT_EQUAL_FATAL(r, 0);
+        CU_ASSERT_EQUAL(u64_val(&h, s), x + 0x100000000ull);
+        CU_ASSERT_EQUAL(h_val(&h, lt_far), x != 0xFFFFFFFFFFFFFFFFull);
+        CU_ASSERT_EQUAL(h_val(&h, eq_far), x == 0xFFFFFFFFFFFFFFFFull);
+        CU_ASSERT_EQUAL(h_val(&h, le_k), 0x100000000ull <= x);
+        CU_ASSERT_EQUAL(h_val(&h, cc), 1);
+    }
+    h_free(&h);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Every cell constrained, one small circuit per gadget                      */
 /* ------------------------------------------------------------------------- */
@@ -546,6 +578,7 @@ static void register_suites(void)
     bv_cu_add_test("u64 < <= ==, u32 <", test_u64_compare);
     bv_cu_add_test("non-canonical limbs rejected", test_non_canonical_limbs);
     bv_cu_add_test("overflowing add has no witness", test_forced_wrap_rejected);
+    bv_cu_add_test("constant operands", test_constant_operands);
     bv_cu_add_test("checked booleans", test_booleans);
     bv_cu_add_test("conversions round-trip", test_conversions);
     bv_cu_add_test("bad bytes and bits rejected", test_bad_bytes_and_bits);

@@ -97,8 +97,8 @@ void bv_gadget_word_to_bytes(bv_circuit *c, bv_target w, bv_target bytes[4]);
 /* x with its 4 bytes reversed; checks x < 2^32. Two BaseSum rows. */
 bv_target bv_gadget_u32_bswap(bv_circuit *c, bv_target x);
 
-/* A 32-byte chunk as 8 SHA-256 words and back (bytes < 2^8 given; words
- * checked < 2^32 by the split). */
+/* A 32-byte chunk as 8 SHA-256 words (from bytes < 2^8: 3 ops per word)
+ * and back (each word split into bits, hence checked < 2^32). */
 void bv_gadget_chunk_from_bytes(bv_circuit *c, const bv_target bytes[32], bv_target words[8]);
 void bv_gadget_chunk_to_bytes(bv_circuit *c, const bv_target words[8], bv_target bytes[32]);
 

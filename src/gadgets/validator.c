@@ -24,25 +24,20 @@ static uint64_t le64(const uint8_t *p)
 /* SSZ record offsets of the five uint64 fields, in bv_validator_target order. */
 static const size_t u64_off[5] = {80, 89, 97, 105, 113};
 
-static bv_u64_target *u64_field(bv_validator_target *v, int k)
+static bv_u64_target u64_field_c(const bv_validator_target *v, int k)
 {
     switch (k) {
     case 0:
-        return &v->effective_balance;
+        return v->effective_balance;
     case 1:
-        return &v->activation_eligibility_epoch;
+        return v->activation_eligibility_epoch;
     case 2:
-        return &v->activation_epoch;
+        return v->activation_epoch;
     case 3:
-        return &v->exit_epoch;
+        return v->exit_epoch;
     default:
-        return &v->withdrawable_epoch;
+        return v->withdrawable_epoch;
     }
-}
-
-static bv_u64_target u64_field_c(const bv_validator_target *v, int k)
-{
-    return *u64_field((bv_validator_target *)v, k);
 }
 
 void bv_gadget_validator_from_fields(bv_circuit *c, bv_validator_target *v,
@@ -59,8 +54,10 @@ void bv_gadget_validator_from_fields(bv_circuit *c, bv_validator_target *v,
         bv_gadget_word_to_bits_be(c, wc[j], v->wc_bits + 32 * j);
     }
     v->effective_balance = bv_gadget_u64_from_limbs(c, eb_lo, eb_hi);
-    for (int k = 0; k < 4; k++)
-        *u64_field(v, 1 + k) = bv_gadget_u64_from_limbs(c, epochs_lo[k], epochs_hi[k]);
+    v->activation_eligibility_epoch = bv_gadget_u64_from_limbs(c, epochs_lo[0], epochs_hi[0]);
+    v->activation_epoch = bv_gadget_u64_from_limbs(c, epochs_lo[1], epochs_hi[1]);
+    v->exit_epoch = bv_gadget_u64_from_limbs(c, epochs_lo[2], epochs_hi[2]);
+    v->withdrawable_epoch = bv_gadget_u64_from_limbs(c, epochs_lo[3], epochs_hi[3]);
     v->slashed = bv_gadget_bit(c, slashed);
 }
 

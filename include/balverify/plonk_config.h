@@ -22,6 +22,7 @@
 
 #define BV_PLONK_MAX_WIRES 256
 #define BV_PLONK_MAX_ARITIES 16
+#define BV_PLONK_MAX_CONSTANTS 16 /* largest num_constants a config may have */
 
 typedef struct {
     uint32_t rate_bits;  /* LDE blow-up 2^rate_bits */

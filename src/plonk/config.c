@@ -71,7 +71,7 @@ bv_err bv_plonk_config_validate(const bv_plonk_config *c, bv_status *st)
     if (c->num_routed_wires == 0 || c->num_routed_wires > c->num_wires)
         return bv_fail(st, BV_ERR_FORMAT, "config: num_routed_wires %u not in 1..num_wires",
                        c->num_routed_wires);
-    if (c->num_constants > 16)
+    if (c->num_constants > BV_PLONK_MAX_CONSTANTS)
         return bv_fail(st, BV_ERR_FORMAT, "config: num_constants %u too large", c->num_constants);
     if (c->num_challenges == 0 || c->num_challenges > 8)
         return bv_fail(st, BV_ERR_FORMAT, "config: num_challenges %u out of range 1..8",

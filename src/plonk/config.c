@@ -134,10 +134,9 @@ uint32_t bv_plonk_num_partial_products(const bv_plonk_config *c)
 
 static int same_config(const bv_plonk_config *a, const bv_plonk_config *b)
 {
-    return a->name && b->name && strcmp(a->name, b->name) == 0 &&
-           a->num_wires == b->num_wires && a->num_routed_wires == b->num_routed_wires &&
-           a->num_constants == b->num_constants && a->security_bits == b->security_bits &&
-           a->num_challenges == b->num_challenges &&
+    return a->name && b->name && strcmp(a->name, b->name) == 0 && a->num_wires == b->num_wires &&
+           a->num_routed_wires == b->num_routed_wires && a->num_constants == b->num_constants &&
+           a->security_bits == b->security_bits && a->num_challenges == b->num_challenges &&
            a->max_quotient_degree_factor == b->max_quotient_degree_factor &&
            a->use_base_arithmetic_gate == b->use_base_arithmetic_gate &&
            a->zero_knowledge == b->zero_knowledge && a->fri.rate_bits == b->fri.rate_bits &&
@@ -167,6 +166,6 @@ bv_err bv_plonk_config_check_security(const bv_plonk_config *c, int allow_test_c
     return bv_fail(st, BV_ERR_UNSUPPORTED,
                    "configuration \"%s\" gives %u conjectured bits of security (%u queries, "
                    "rate %u, %u proof-of-work bits), below the %u required",
-                   name, bits, c->fri.num_query_rounds, c->fri.rate_bits,
-                   c->fri.proof_of_work_bits, BV_PLONK_MIN_SECURITY_BITS);
+                   name, bits, c->fri.num_query_rounds, c->fri.rate_bits, c->fri.proof_of_work_bits,
+                   BV_PLONK_MIN_SECURITY_BITS);
 }

@@ -336,8 +336,8 @@ bv_err bv_fri_proof_check_canonical(const bv_fri_proof *pr, bv_status *st)
             return bv_fail(st, BV_ERR_FORMAT, "FRI proof: initial leaf value %zu is not canonical",
                            i);
     if (!hashes_canonical(pr->init_sibs, nq * pr->n_oracles * init_n_sibs(p), &bad))
-        return bv_fail(st, BV_ERR_FORMAT,
-                       "FRI proof: initial Merkle sibling %zu is not canonical", bad);
+        return bv_fail(st, BV_ERR_FORMAT, "FRI proof: initial Merkle sibling %zu is not canonical",
+                       bad);
     if (!ext_canonical(pr->step_evals, nq * step_evals_per_query(p), &bad))
         return bv_fail(st, BV_ERR_FORMAT, "FRI proof: folding-step value %zu is not canonical",
                        bad);

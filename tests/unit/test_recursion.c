@@ -603,7 +603,8 @@ static void test_aggregation_tree_8(void)
     rmdir(dir);
     bv_verifier_data vd;
     bv_common_data cd;
-    CU_ASSERT_EQUAL_FATAL(bv_circuit_file_deserialize(cb, cl, BV_LOAD_ALLOW_TEST_CONFIG, &vd, &cd, &st), BV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        bv_circuit_file_deserialize(cb, cl, BV_LOAD_ALLOW_TEST_CONFIG, &vd, &cd, &st), BV_OK);
     bv_proof p;
     bv_hash dg;
     CU_ASSERT_EQUAL_FATAL(bv_proof_deserialize(&cd, pb, pl, &p, &dg, &st), BV_OK);

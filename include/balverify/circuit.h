@@ -92,8 +92,10 @@ const bv_plonk_config *bv_circuit_config(const bv_circuit *c);
 /* First recorded builder error (BV_OK if none), copied into st. */
 bv_err bv_circuit_error(const bv_circuit *c, bv_status *st);
 
-/* Records a builder error (the first one sticks) for a gadget that finds its
- * arguments unusable; bv_circuit_build() then fails with this message. */
+/* Records a builder error (printf-style one-line message) unless one is
+ * already recorded: the error is sticky, the first one wins, and
+ * bv_circuit_build() reports it. Gadgets call this on misuse (sizes, bit
+ * counts, constant operands out of range) and return a placeholder target. */
 void bv_circuit_fail(bv_circuit *c, bv_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -200,6 +202,10 @@ typedef struct {
 
 const bv_verifier_data *bv_circuit_data_verifier(const bv_circuit_data *d);
 const bv_common_data *bv_circuit_data_common(const bv_circuit_data *d);
+/* Rows of the built circuit per gate of the common data: counts[k] (k <
+ * common data's num_gates, the caller's array has BV_MAX_GATES entries)
+ * receives the number of rows holding gate k. */
+void bv_circuit_data_gate_row_counts(const bv_circuit_data *d, uint32_t counts[BV_MAX_GATES]);
 void bv_circuit_data_free(bv_circuit_data *d);
 
 /* Common-data functions shared by prover, verifier and serialisation. */

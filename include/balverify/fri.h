@@ -154,6 +154,11 @@ typedef struct {
 bv_err bv_fri_proof_alloc(bv_fri_proof *pr, const bv_fri_params *p, const size_t *oracle_widths,
                           size_t n_oracles, bv_status *st);
 void bv_fri_proof_free(bv_fri_proof *pr);
+/* Every field element of the proof (caps, leaves, siblings, folding values,
+ * final polynomial, proof-of-work witness) is canonical (< p): BV_ERR_FORMAT
+ * naming the first one that is not. The deserializer only produces canonical
+ * values; this checks proofs built or changed in memory. */
+bv_err bv_fri_proof_check_canonical(const bv_fri_proof *pr, bv_status *st);
 
 /* Accessors into the flat arrays. */
 gl_t *bv_fri_proof_leaf(const bv_fri_proof *pr, size_t q, size_t oracle);

@@ -1,8 +1,9 @@
 /*
- * gadgets.h - circuit gadgets: arithmetic, bits, selection, extension-field
- * arithmetic, Poseidon hashing, Merkle proofs, the Fiat-Shamir challenger and
- * gate constraints, all on targets (the pieces a recursive verifier is built
- * from).
+ * gadgets.h - circuit gadgets (src/gadgets): powers, bits, selection,
+ * Poseidon hashing, Merkle proofs, the Fiat-Shamir challenger and gate
+ * constraints, all on targets (the pieces a recursive verifier is built
+ * from), on top of the base and extension arithmetic of circuit_arith.h
+ * (included).
  *
  * Every gadget adds rows, copy constraints and generators to a builder
  * (circuit.h) and returns the target(s) holding its result; the value of each
@@ -30,52 +31,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "balverify/circuit.h"
-#include "balverify/gates.h"
-
-/* An extension element (c0 + c1*X) held by two targets. */
-typedef struct {
-    bv_target c0, c1;
-} bv_ext_target;
-
-/* A Poseidon digest held by four targets. */
-typedef struct {
-    bv_target e[4];
-} bv_hash_target;
+#include "balverify/circuit_arith.h"
 
 /* ------------------------------------------------------------------------- */
-/* Base-field arithmetic                                                     */
+/* Powers                                                                    */
 /* ------------------------------------------------------------------------- */
-
-/* c0*m0*m1 + c1*a: one ArithmeticGate op. */
-bv_target bv_gadget_arith(bv_circuit *c, gl_t c0, bv_target m0, bv_target m1, gl_t c1, bv_target a);
-bv_target bv_gadget_add(bv_circuit *c, bv_target a, bv_target b);
-bv_target bv_gadget_sub(bv_circuit *c, bv_target a, bv_target b);
-bv_target bv_gadget_mul(bv_circuit *c, bv_target a, bv_target b);
-/* a*b + d */
-bv_target bv_gadget_mul_add(bv_circuit *c, bv_target a, bv_target b, bv_target d);
-/* a*b - d */
-bv_target bv_gadget_mul_sub(bv_circuit *c, bv_target a, bv_target b, bv_target d);
-/* k*a */
-bv_target bv_gadget_mul_const(bv_circuit *c, gl_t k, bv_target a);
-/* a + k */
-bv_target bv_gadget_add_const(bv_circuit *c, bv_target a, gl_t k);
-/* k*a + b */
-bv_target bv_gadget_mul_const_add(bv_circuit *c, gl_t k, bv_target a, bv_target b);
-bv_target bv_gadget_neg(bv_circuit *c, bv_target a);
-bv_target bv_gadget_square(bv_circuit *c, bv_target a);
-/* Sum / product of n targets (n = 0 gives 0 / 1). */
-bv_target bv_gadget_sum(bv_circuit *c, const bv_target *t, size_t n);
-bv_target bv_gadget_product(bv_circuit *c, const bv_target *t, size_t n);
-
-bv_target bv_gadget_constant(bv_circuit *c, gl_t v);
-bv_target bv_gadget_zero(bv_circuit *c);
-bv_target bv_gadget_one(bv_circuit *c);
-
-/* 1/x (a witness checked by x * inv = 1; proving fails when x = 0). */
-bv_target bv_gadget_inverse(bv_circuit *c, bv_target x);
-/* a/b = a * inverse(b). */
-bv_target bv_gadget_div(bv_circuit *c, bv_target a, bv_target b);
 
 /* x^e for a constant e (square-and-multiply with ArithmeticGate ops). */
 bv_target bv_gadget_exp_u64(bv_circuit *c, bv_target base, uint64_t e);
@@ -111,6 +71,8 @@ bv_target bv_gadget_select(bv_circuit *c, bv_target b, bv_target x, bv_target y)
 /* b ? (y, x) : (x, y) (3 ops). */
 void bv_gadget_cond_swap(bv_circuit *c, bv_target b, bv_target x, bv_target y, bv_target *x_out,
                          bv_target *y_out);
+/* b ? x : y for a bool base target b. */
+bv_ext_target bv_gadget_ext_select(bv_circuit *c, bv_target b, bv_ext_target x, bv_ext_target y);
 /* Bool target: x == y (3 ops and a witness inverse). */
 bv_target bv_gadget_is_equal(bv_circuit *c, bv_target x, bv_target y);
 bv_target bv_gadget_is_zero(bv_circuit *c, bv_target x);
@@ -140,51 +102,6 @@ bv_ext_target bv_gadget_random_access_ext(bv_circuit *c, bv_target index, const 
                                           size_t n);
 bv_hash_target bv_gadget_random_access_hash(bv_circuit *c, bv_target index,
                                             const bv_hash_target *list, size_t n);
-
-/* ------------------------------------------------------------------------- */
-/* Extension field K = F[X]/(X^2 - 7)                                        */
-/* ------------------------------------------------------------------------- */
-
-bv_ext_target bv_gadget_ext_constant(bv_circuit *c, gl_ext v);
-bv_ext_target bv_gadget_ext_zero(bv_circuit *c);
-bv_ext_target bv_gadget_ext_one(bv_circuit *c);
-/* (b, 0) */
-bv_ext_target bv_gadget_ext_from_base(bv_circuit *c, bv_target b);
-bv_ext_target bv_gadget_add_virtual_ext(bv_circuit *c);
-void bv_gadget_connect_ext(bv_circuit *c, bv_ext_target a, bv_ext_target b);
-
-/* c0*m0*m1 + c1*a: one ArithmeticExtensionGate op. */
-bv_ext_target bv_gadget_ext_arith(bv_circuit *c, gl_t c0, bv_ext_target m0, bv_ext_target m1,
-                                  gl_t c1, bv_ext_target a);
-bv_ext_target bv_gadget_ext_add(bv_circuit *c, bv_ext_target a, bv_ext_target b);
-bv_ext_target bv_gadget_ext_sub(bv_circuit *c, bv_ext_target a, bv_ext_target b);
-/* One MulExtensionGate op. */
-bv_ext_target bv_gadget_ext_mul(bv_circuit *c, bv_ext_target a, bv_ext_target b);
-bv_ext_target bv_gadget_ext_mul_add(bv_circuit *c, bv_ext_target a, bv_ext_target b,
-                                    bv_ext_target d);
-bv_ext_target bv_gadget_ext_mul_sub(bv_circuit *c, bv_ext_target a, bv_ext_target b,
-                                    bv_ext_target d);
-bv_ext_target bv_gadget_ext_square(bv_circuit *c, bv_ext_target a);
-/* k*a for a constant k in F. */
-bv_ext_target bv_gadget_ext_mul_const(bv_circuit *c, gl_t k, bv_ext_target a);
-/* s*a for a base target s (two ArithmeticGate ops). */
-bv_ext_target bv_gadget_ext_scalar_mul(bv_circuit *c, bv_target s, bv_ext_target a);
-bv_ext_target bv_gadget_ext_inverse(bv_circuit *c, bv_ext_target x);
-bv_ext_target bv_gadget_ext_div(bv_circuit *c, bv_ext_target a, bv_ext_target b);
-/* b ? x : y for a bool base target b. */
-bv_ext_target bv_gadget_ext_select(bv_circuit *c, bv_target b, bv_ext_target x, bv_ext_target y);
-/* x^(2^k) by k squarings. */
-bv_ext_target bv_gadget_ext_exp_power_of_2(bv_circuit *c, bv_ext_target x, uint32_t k);
-/* sum_i coeffs[i] * alpha^i by Horner with ArithmeticExtension ops (one per
- * coefficient): cheaper than a reducing row for a handful of terms. */
-bv_ext_target bv_gadget_ext_horner(bv_circuit *c, bv_ext_target alpha, const bv_ext_target *coeffs,
-                                   size_t n);
-/* sum_i coeffs[i] * alpha^i: ReducingGate rows (base coefficients) /
- * ReducingExtensionGate rows (ext coefficients). */
-bv_ext_target bv_gadget_reduce_base(bv_circuit *c, bv_ext_target alpha, const bv_target *coeffs,
-                                    size_t n);
-bv_ext_target bv_gadget_reduce_ext(bv_circuit *c, bv_ext_target alpha, const bv_ext_target *coeffs,
-                                   size_t n);
 
 /* ------------------------------------------------------------------------- */
 /* Poseidon and Merkle proofs                                                */
@@ -269,11 +186,6 @@ bv_ext_target bv_gadget_interpolate_coset(bv_circuit *c, uint32_t subgroup_bits,
 /* Gate constraints in-circuit (recursive verification)                      */
 /* ------------------------------------------------------------------------- */
 
-/* The Poseidon MDS layer on 12 extension targets: one PoseidonMdsGate row
- * (ArithmeticExtension ops when the config has fewer than 48 routed wires).
- * in and out may be the same array. */
-void bv_gadget_poseidon_mds_ext(bv_circuit *c, const bv_ext_target in[12], bv_ext_target out[12]);
-
 /* The in-circuit form of g->ops->eval_ext: out[k] (num_constraints of them)
  * receives constraint k of gate g evaluated on the extension targets
  * wires[0..num_wires) and constants[0..num_constants); pi is the public-input
@@ -288,13 +200,6 @@ void bv_gadget_eval_gate_constraints(bv_circuit *c, const bv_gate *g, const bv_e
  * evaluator sets the builder's sticky error instead. */
 int bv_gadget_gate_eval_supported(const bv_gate *g);
 
-/* The in-circuit evaluator a gate type's table entry carries (NULL when it
- * has none). */
-typedef void (*bv_gate_eval_circuit_fn)(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
-                                        const bv_ext_target *consts, const bv_hash_target *pi,
-                                        bv_ext_target *out);
-bv_gate_eval_circuit_fn bv_gate_eval_circuit_of(const bv_gate *g);
-
 /* ------------------------------------------------------------------------- */
 /* Generators by name                                                        */
 /* ------------------------------------------------------------------------- */
@@ -303,9 +208,8 @@ bv_gate_eval_circuit_fn bv_gate_eval_circuit_of(const bv_gate *g);
  * bv_prover_data_deserialize() needs to load a stored circuit (NULL for an
  * unknown name). */
 bv_simple_gen_fn bv_gadget_generator_by_name(const char *name);
-/* Per-file parts of it (base-field and extension gadgets). */
+/* Per-file parts of it (gadgets.c, int.c). */
 bv_simple_gen_fn bv_gadget_base_generator(const char *name);
-bv_simple_gen_fn bv_gadget_ext_generator(const char *name);
 bv_simple_gen_fn bv_gadget_int_generator(const char *name); /* gadgets_int.h */
 
 #endif

@@ -131,6 +131,31 @@ int bv_gate_cmp(const bv_gate *a, const bv_gate *b);
 int bv_gate_same(const bv_gate *a, const bv_gate *b);
 
 /* ------------------------------------------------------------------------- */
+/* The gate types (registry order), for generic tests and tools              */
+/* ------------------------------------------------------------------------- */
+
+/* Number of gate types; bv_gate_kind_name(i) is type i's kind string (NULL
+ * for i out of range). */
+size_t bv_gate_kind_count(void);
+const char *bv_gate_kind_name(size_t i);
+/* Example instances of type i: the standard-config parameters first, then
+ * other parameters and corner cases. Writes up to cap of them (the caller
+ * frees each written one with bv_gate_free) and returns how many there are. */
+size_t bv_gate_kind_examples(size_t i, bv_gate *out, size_t cap);
+/* A value for free input wire `wire` of g (one a generator reads and no
+ * generator writes) in the domain the generators accept (booleans, indices
+ * below the list length, sums that fit their limbs...), derived from the
+ * random word r. */
+gl_t bv_gate_sample_free(const bv_gate *g, uint32_t wire, uint64_t r);
+/* 1 when, at the satisfying assignment `wires`, no constraint of g depends
+ * on wire `wire` (the list entries a RandomAccess copy does not select, the
+ * base of a power with exponent 0); 0 otherwise. */
+int bv_gate_ignores_wire(const bv_gate *g, const gl_t *wires, uint32_t wire);
+/* k < 4 when wire `wire` of g must equal element k of the public-input hash
+ * (PublicInputGate), else -1. */
+int bv_gate_public_input_wire(const bv_gate *g, uint32_t wire);
+
+/* ------------------------------------------------------------------------- */
 /* Wire layouts                                                              */
 /* ------------------------------------------------------------------------- */
 

@@ -7,6 +7,10 @@
  *  - bv_plonk_config_test() differs only in the FRI query count and
  *    proof-of-work bits (a cheaper, LOWER-security setting); it is meant for
  *    tests only and its name says so in every file it is written to.
+ *  - A circuit file whose configuration gives fewer than
+ *    BV_PLONK_MIN_SECURITY_BITS conjectured bits is refused by the loaders
+ *    unless it is exactly the test configuration and the caller asked for
+ *    it (BV_LOAD_ALLOW_TEST_CONFIG, `--config test`).
  *  - num_routed_wires <= num_wires; num_routed_wires is a multiple of
  *    max_quotient_degree_factor (chunking of the permutation product);
  *    quotient degree bits (log2 of the factor) <= rate_bits.
@@ -22,6 +26,7 @@
 
 #define BV_PLONK_MAX_WIRES 256
 #define BV_PLONK_MAX_ARITIES 16
+#define BV_PLONK_MAX_CONSTANTS 16 /* largest num_constants a config may have */
 
 typedef struct {
     uint32_t rate_bits;  /* LDE blow-up 2^rate_bits */
@@ -68,6 +73,17 @@ uint32_t bv_plonk_fri_arities(const bv_plonk_fri_config *f, uint32_t degree_bits
 /* Conjectured security in bits: min(128 (extension field), queries * rate_bits +
  * proof_of_work_bits) (ethSTARK-style conjecture, PROOF_SYSTEM.md section 5.5). */
 uint32_t bv_plonk_conjectured_security_bits(const bv_plonk_config *c);
+
+/* Conjectured bits a circuit must reach to be used by production tools. */
+#define BV_PLONK_MIN_SECURITY_BITS 100
+
+/* Whether a configuration read from a file may be used: its conjectured
+ * security is at least BV_PLONK_MIN_SECURITY_BITS, or allow_test_config is
+ * set and it is exactly the named test configuration (bv_plonk_config_test(),
+ * name included). Otherwise BV_ERR_UNSUPPORTED with a one-line message
+ * naming the configuration and its bits. Circuit-file loaders call it. */
+bv_err bv_plonk_config_check_security(const bv_plonk_config *c, int allow_test_config,
+                                      bv_status *st);
 
 /* Number of partial-product polynomials per challenge:
  * ceil(num_routed_wires / max_quotient_degree_factor) - 1. */

@@ -11,8 +11,10 @@
  *    disagree with the circuit, with BV_ERR_FORMAT / BV_ERR_UNSUPPORTED and
  *    a message naming the field.
  *  - A circuit file holds the verifier data (constants/sigmas cap + circuit
- *    digest) and the common data; loading it validates the common data and
- *    checks that the digest matches the cap and degree.
+ *    digest) and the common data; loading it validates the common data,
+ *    checks that the digest matches the cap and degree, and refuses a
+ *    configuration below BV_PLONK_MIN_SECURITY_BITS conjectured bits unless
+ *    the caller allows the test configuration (BV_LOAD_ALLOW_TEST_CONFIG).
  *  - A proof file holds the digest of the circuit it was made for, the
  *    public inputs and the proof; its shape is read against the common data.
  */
@@ -40,12 +42,21 @@ bv_err bv_proof_deserialize(const bv_common_data *cd, const uint8_t *in, size_t 
 /* Only the header: the digest of the circuit a proof file was made for. */
 bv_err bv_proof_file_digest(const uint8_t *in, size_t len, bv_hash *digest, bv_status *st);
 
+/* Flags of the circuit-file loaders. Without BV_LOAD_ALLOW_TEST_CONFIG a
+ * file whose configuration gives fewer than BV_PLONK_MIN_SECURITY_BITS
+ * conjectured bits is refused (BV_ERR_UNSUPPORTED,
+ * bv_plonk_config_check_security); with it the named test configuration
+ * (and only it) is accepted as well. Production tools pass 0 unless the user
+ * asked for the test configuration; tests pass the flag. */
+#define BV_LOAD_ALLOW_TEST_CONFIG 1u
+
 /* Circuit file = verifier data + common data. */
 bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_data *cd,
                                  uint8_t **out, size_t *len, bv_status *st);
-/* On success cd owns gate data (bv_common_data_release() it). */
-bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, bv_verifier_data *vd,
-                                   bv_common_data *cd, bv_status *st);
+/* On success cd owns gate data (bv_common_data_release() it). flags:
+ * BV_LOAD_* above. */
+bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, uint32_t flags,
+                                   bv_verifier_data *vd, bv_common_data *cd, bv_status *st);
 
 /* Prover data = circuit file + row gates/constants, copy classes, constant
  * bindings, public-input targets and witness generators. Gate-op, random,
@@ -57,8 +68,10 @@ bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, bv_verifier_da
 typedef bv_simple_gen_fn (*bv_generator_resolver)(const char *name);
 bv_err bv_prover_data_serialize(const bv_circuit_data *d, uint8_t **out, size_t *len,
                                 bv_status *st);
-bv_err bv_prover_data_deserialize(const uint8_t *in, size_t len, bv_generator_resolver resolve,
-                                  bv_circuit_data **out, bv_status *st);
+/* flags: BV_LOAD_* (the embedded circuit file is loaded with them). */
+bv_err bv_prover_data_deserialize(const uint8_t *in, size_t len, uint32_t flags,
+                                  bv_generator_resolver resolve, bv_circuit_data **out,
+                                  bv_status *st);
 
 /* Whole-file reading and writing (max: refuse files larger than this). */
 bv_err bv_plonk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len, bv_status *st);

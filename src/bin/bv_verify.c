@@ -1,9 +1,13 @@
 /* bv_verify - verify a proof against a circuit file.
  *
- *   bv_verify --circuit FILE --proof FILE
+ *   bv_verify --circuit FILE --proof FILE [--config test]
  *
  * Exit 0 and print the public inputs (one decimal value per line) only for a
- * valid proof; otherwise a one-line reason on stderr and a non-zero exit. */
+ * valid proof, and on stderr the circuit digest it was checked against;
+ * otherwise a one-line reason on stderr (naming both digests when the proof
+ * was made for another circuit) and a non-zero exit. A circuit file whose configuration gives fewer
+ * than 100 conjectured bits of security is refused, except the named test configuration when
+ * --config test asks for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +17,36 @@
 
 #define MAX_FILE (256u << 20)
 
+/* The digest as the 32 bytes the files store (4 little-endian u64), in hex. */
+static void digest_hex(bv_hash h, char out[65])
+{
+    uint8_t b[32];
+    bv_hash_to_bytes(h, b);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+static bv_err wrong_digest(const bv_hash *file, const bv_hash *circuit, bv_status *st)
+{
+    char a[65], b[65];
+    digest_hex(*file, a);
+    digest_hex(*circuit, b);
+    return bv_fail(st, BV_ERR_VERIFY,
+                   "proof rejected: wrong circuit digest (the proof was made for circuit 0x%s, "
+                   "the circuit file is 0x%s)",
+                   a, b);
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: bv_verify --circuit FILE --proof FILE\n");
+    fprintf(stderr, "usage: bv_verify --circuit FILE --proof FILE [--config test]\n");
     return bv_exit_code(BV_ERR_ARG);
 }
 
 int main(int argc, char **argv)
 {
     const char *cpath = NULL, *ppath = NULL;
+    uint32_t load_flags = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage();
@@ -35,7 +60,15 @@ int main(int argc, char **argv)
             cpath = argv[++i];
         else if (strcmp(argv[i], "--proof") == 0)
             ppath = argv[++i];
-        else {
+        else if (strcmp(argv[i], "--config") == 0) {
+            const char *name = argv[++i];
+            if (strcmp(name, "test") == 0)
+                load_flags |= BV_LOAD_ALLOW_TEST_CONFIG;
+            else if (strcmp(name, "standard") != 0) {
+                fprintf(stderr, "bv_verify: error: unknown config '%s' (standard or test)\n", name);
+                return usage();
+            }
+        } else {
             fprintf(stderr, "bv_verify: error: unknown argument '%s'\n", argv[i]);
             return usage();
         }
@@ -52,7 +85,7 @@ int main(int argc, char **argv)
     int have_cd = 0, have_proof = 0;
     bv_err e = bv_plonk_read_file(cpath, MAX_FILE, &cbuf, &clen, &st);
     if (e == BV_OK) {
-        e = bv_circuit_file_deserialize(cbuf, clen, &vd, &cd, &st);
+        e = bv_circuit_file_deserialize(cbuf, clen, load_flags, &vd, &cd, &st);
         if (e == BV_OK)
             have_cd = 1;
         else
@@ -63,9 +96,7 @@ int main(int argc, char **argv)
     if (e == BV_OK) {
         e = bv_proof_file_digest(pbuf, plen, &digest, &st);
         if (e == BV_OK && !bv_hash_eq(digest, vd.circuit_digest))
-            e = bv_fail(&st, BV_ERR_VERIFY,
-                        "proof rejected: wrong circuit digest (the proof was made for another "
-                        "circuit)");
+            e = wrong_digest(&digest, &vd.circuit_digest, &st);
         if (e != BV_OK)
             bv_fail_ctx(&st, "%s", ppath);
     }
@@ -77,12 +108,16 @@ int main(int argc, char **argv)
             bv_fail_ctx(&st, "%s", ppath);
     }
     if (e == BV_OK && !bv_hash_eq(digest, vd.circuit_digest))
-        e = bv_fail(&st, BV_ERR_VERIFY,
-                    "proof rejected: wrong circuit digest (the proof was made for another "
-                    "circuit)");
+        e = wrong_digest(&digest, &vd.circuit_digest, &st);
     if (e == BV_OK)
         e = bv_verify(&vd, &cd, &proof, &st);
     if (e == BV_OK) {
+        char hex[65];
+        digest_hex(vd.circuit_digest, hex);
+        fprintf(stderr,
+                "bv_verify: valid proof of circuit digest 0x%s (%s config, %u conjectured "
+                "bits)\n",
+                hex, cd.config.name, bv_plonk_conjectured_security_bits(&cd.config));
         for (uint32_t i = 0; i < proof.num_public_inputs; i++)
             printf("%llu\n", (unsigned long long)proof.public_inputs[i]);
     }

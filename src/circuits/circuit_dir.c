@@ -25,6 +25,13 @@ int bv_plonk_config_same(const bv_plonk_config *a, const bv_plonk_config *b)
            a->zero_knowledge == b->zero_knowledge && memcmp(&a->fri, &b->fri, sizeof a->fri) == 0;
 }
 
+/* The test configuration loads only when it is the one requested. */
+static uint32_t load_flags(const bv_plonk_config *cfg)
+{
+    bv_plonk_config test = bv_plonk_config_test();
+    return cfg && bv_plonk_config_same(cfg, &test) ? BV_LOAD_ALLOW_TEST_CONFIG : 0;
+}
+
 static void path_of(char *buf, size_t cap, const char *dir, const char *name, const char *ext)
 {
     snprintf(buf, cap, "%s/%s.%s", dir, name, ext);
@@ -105,7 +112,8 @@ bv_err bv_circuit_dir_save(const char *dir, const char *name, const bv_circuit_d
         bv_verifier_data ovd;
         bv_common_data ocd;
         bv_err e = BV_OK;
-        if (bv_circuit_file_deserialize(buf, len, &ovd, &ocd, &ignored) == BV_OK) {
+        if (bv_circuit_file_deserialize(buf, len, BV_LOAD_ALLOW_TEST_CONFIG, &ovd, &ocd,
+                                        &ignored) == BV_OK) {
             e = check_cfg(p, &ocd, &cd->config, st);
             bv_common_data_release(&ocd);
         }
@@ -141,7 +149,7 @@ bv_err bv_circuit_dir_load_verifier(const char *dir, const char *name, const bv_
     bv_err e = bv_plonk_read_file(p, MAX_FILE, &buf, &len, st);
     if (e != BV_OK)
         return e;
-    e = bv_circuit_file_deserialize(buf, len, vd, cd, st);
+    e = bv_circuit_file_deserialize(buf, len, load_flags(cfg), vd, cd, st);
     free(buf);
     if (e != BV_OK)
         return bv_fail_ctx(st, "%s", p);
@@ -167,7 +175,7 @@ bv_err bv_circuit_dir_load(const char *dir, const char *name, const bv_plonk_con
     e = bv_plonk_read_file(p, MAX_FILE, &buf, &len, st);
     if (e != BV_OK)
         return e;
-    e = bv_prover_data_deserialize(buf, len, bv_gadget_generator_by_name, out, st);
+    e = bv_prover_data_deserialize(buf, len, load_flags(cfg), bv_gadget_generator_by_name, out, st);
     free(buf);
     if (e != BV_OK)
         return bv_fail_ctx(st, "%s", p);

@@ -22,17 +22,6 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
     return q;
 }
 
-void bv_builder_fail(bv_circuit *c, bv_err code, const char *fmt, ...)
-{
-    if (c->err.code != BV_OK)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err.msg, sizeof c->err.msg, fmt, ap);
-    va_end(ap);
-    c->err.code = code;
-}
-
 void bv_circuit_fail(bv_circuit *c, bv_err code, const char *fmt, ...)
 {
     if (c->err.code != BV_OK)
@@ -53,7 +42,7 @@ bv_circuit *bv_circuit_new(const bv_plonk_config *cfg)
     bv_status_clear(&c->err);
     bv_status st;
     if (bv_plonk_config_validate(cfg, &st) != BV_OK)
-        bv_builder_fail(c, st.code, "%s", st.msg);
+        bv_circuit_fail(c, st.code, "%s", st.msg);
     return c;
 }
 
@@ -107,7 +96,7 @@ uint32_t bv_circuit_num_rows(const bv_circuit *c)
 void bv_circuit_set_min_degree_bits(bv_circuit *c, uint32_t bits)
 {
     if (bits > 28) {
-        bv_builder_fail(c, BV_ERR_ARG, "min degree bits %u > 28", bits);
+        bv_circuit_fail(c, BV_ERR_ARG, "min degree bits %u > 28", bits);
         return;
     }
     c->min_degree_bits = bits;
@@ -116,7 +105,7 @@ void bv_circuit_set_min_degree_bits(bv_circuit *c, uint32_t bits)
 bv_target bv_circuit_add_virtual(bv_circuit *c)
 {
     if (c->nvirt >= 0x7FFFFFFFu) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "too many virtual targets");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "too many virtual targets");
         return bv_virtual(0);
     }
     return bv_virtual(c->nvirt++);
@@ -132,7 +121,7 @@ void bv_circuit_add_virtuals(bv_circuit *c, bv_target *out, size_t n)
 static int32_t intern_gate(bv_circuit *c, const bv_gate *g)
 {
     if (!g || !g->ops) {
-        bv_builder_fail(c, BV_ERR_ARG, "add_gate: gate without ops");
+        bv_circuit_fail(c, BV_ERR_ARG, "add_gate: gate without ops");
         return -1;
     }
     char id[BV_GATE_ID_MAX];
@@ -141,27 +130,27 @@ static int32_t intern_gate(bv_circuit *c, const bv_gate *g)
         if (strcmp(c->inst[i].id, id) == 0)
             return (int32_t)i;
     if (c->ninst >= BV_MAX_GATES) {
-        bv_builder_fail(c, BV_ERR_ARG, "add_gate: more than %u distinct gate types", BV_MAX_GATES);
+        bv_circuit_fail(c, BV_ERR_ARG, "add_gate: more than %u distinct gate types", BV_MAX_GATES);
         return -1;
     }
     if (g->ops->num_wires(g) > c->cfg.num_wires) {
-        bv_builder_fail(c, BV_ERR_ARG, "add_gate: gate %s needs %u wires, config has %u", id,
+        bv_circuit_fail(c, BV_ERR_ARG, "add_gate: gate %s needs %u wires, config has %u", id,
                         g->ops->num_wires(g), c->cfg.num_wires);
         return -1;
     }
     if (g->ops->num_constants(g) > c->cfg.num_constants) {
-        bv_builder_fail(c, BV_ERR_ARG, "add_gate: gate %s needs %u constants, config has %u", id,
+        bv_circuit_fail(c, BV_ERR_ARG, "add_gate: gate %s needs %u constants, config has %u", id,
                         g->ops->num_constants(g), c->cfg.num_constants);
         return -1;
     }
     if (g->ops->degree(g) > c->cfg.max_quotient_degree_factor) {
-        bv_builder_fail(c, BV_ERR_ARG, "add_gate: gate %s has degree %u > quotient factor %u", id,
+        bv_circuit_fail(c, BV_ERR_ARG, "add_gate: gate %s has degree %u > quotient factor %u", id,
                         g->ops->degree(g), c->cfg.max_quotient_degree_factor);
         return -1;
     }
     bv_gate_inst *ni = grow(c->inst, &c->cap_inst, c->ninst + 1, sizeof *c->inst);
     if (!ni) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
         return -1;
     }
     c->inst = ni;
@@ -172,7 +161,7 @@ static int32_t intern_gate(bv_circuit *c, const bv_gate *g)
     if (g->ndata) {
         in->gate.data = malloc(g->ndata * sizeof(gl_t));
         if (!in->gate.data) {
-            bv_builder_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
+            bv_circuit_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
             return -1;
         }
         memcpy(in->gate.data, g->data, g->ndata * sizeof(gl_t));
@@ -187,14 +176,14 @@ uint32_t bv_builder_append_row(bv_circuit *c, int32_t inst, const gl_t *constant
     if (inst < 0 || c->err.code != BV_OK)
         return UINT32_MAX;
     if (c->nrows >= (1u << 28)) {
-        bv_builder_fail(c, BV_ERR_ARG, "circuit exceeds 2^28 rows");
+        bv_circuit_fail(c, BV_ERR_ARG, "circuit exceeds 2^28 rows");
         return UINT32_MAX;
     }
     size_t need = (size_t)c->nrows + 1;
     size_t cap_before = c->cap_rows;
     uint16_t *ri = grow(c->row_inst, &c->cap_rows, need, sizeof *c->row_inst);
     if (!ri) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
         return UINT32_MAX;
     }
     c->row_inst = ri;
@@ -202,7 +191,7 @@ uint32_t bv_builder_append_row(bv_circuit *c, int32_t inst, const gl_t *constant
         uint32_t nc = c->cfg.num_constants ? c->cfg.num_constants : 1;
         gl_t *rc = realloc(c->row_consts, c->cap_rows * nc * sizeof(gl_t));
         if (!rc) {
-            bv_builder_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
+            bv_circuit_fail(c, BV_ERR_NOMEM, "add_gate: out of memory");
             return UINT32_MAX;
         }
         c->row_consts = rc;
@@ -221,7 +210,7 @@ static void add_gen_entry(bv_circuit *c, bv_gen_entry e)
 {
     bv_gen_entry *ng = grow(c->gens, &c->cap_gens, c->ngens + 1, sizeof *c->gens);
     if (!ng) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "generators: out of memory");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "generators: out of memory");
         if (e.kind == BV_GEN_OBJECT && e.obj) {
             if (e.obj->destroy)
                 e.obj->destroy(e.obj);
@@ -292,7 +281,7 @@ void bv_circuit_find_slot(bv_circuit *c, const bv_gate *g, const gl_t *constants
     if (nops > 1) {
         bv_slot_state *ns = grow(c->slots, &c->cap_slots, c->nslots + 1, sizeof *c->slots);
         if (!ns) {
-            bv_builder_fail(c, BV_ERR_NOMEM, "find_slot: out of memory");
+            bv_circuit_fail(c, BV_ERR_NOMEM, "find_slot: out of memory");
             return;
         }
         c->slots = ns;
@@ -337,12 +326,12 @@ void bv_circuit_connect(bv_circuit *c, bv_target a, bv_target b)
         return;
     if (!bv_builder_target_ok(c, a) || !bv_builder_target_ok(c, b)) {
         bv_target bad = bv_builder_target_ok(c, a) ? b : a;
-        bv_builder_fail(c, BV_ERR_ARG, "connect: target (%u,%u) does not exist", bad.row, bad.col);
+        bv_circuit_fail(c, BV_ERR_ARG, "connect: target (%u,%u) does not exist", bad.row, bad.col);
         return;
     }
     if (!routable(c, a) || !routable(c, b)) {
         bv_target bad = routable(c, a) ? b : a;
-        bv_builder_fail(c, BV_ERR_ARG, "connect: wire (row %u, col %u) is not routed (%u routed)",
+        bv_circuit_fail(c, BV_ERR_ARG, "connect: wire (row %u, col %u) is not routed (%u routed)",
                         bad.row, bad.col, c->cfg.num_routed_wires);
         return;
     }
@@ -350,7 +339,7 @@ void bv_circuit_connect(bv_circuit *c, bv_target a, bv_target b)
         return;
     bv_target(*nc)[2] = grow(c->conns, &c->cap_conns, c->nconns + 1, sizeof *c->conns);
     if (!nc) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "connect: out of memory");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "connect: out of memory");
         return;
     }
     c->conns = nc;
@@ -405,7 +394,7 @@ bv_target bv_circuit_constant(bv_circuit *c, gl_t value)
         return bv_virtual(0);
     if ((c->memo_n + 1) * 2 > c->memo_cap &&
         memo_rehash(c, c->memo_cap ? c->memo_cap * 2 : 64) != 0) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "constant: out of memory");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "constant: out of memory");
         return bv_virtual(0);
     }
     size_t h = mix64(value) & (c->memo_cap - 1);
@@ -427,13 +416,13 @@ bv_target bv_circuit_constant(bv_circuit *c, gl_t value)
             nc *= 2;
         uint8_t *f = realloc(c->const_of_virt_flag, nc);
         if (!f) {
-            bv_builder_fail(c, BV_ERR_NOMEM, "constant: out of memory");
+            bv_circuit_fail(c, BV_ERR_NOMEM, "constant: out of memory");
             return t;
         }
         c->const_of_virt_flag = f;
         gl_t *v = realloc(c->const_of_virt, nc * sizeof(gl_t));
         if (!v) {
-            bv_builder_fail(c, BV_ERR_NOMEM, "constant: out of memory");
+            bv_circuit_fail(c, BV_ERR_NOMEM, "constant: out of memory");
             return t;
         }
         c->const_of_virt = v;
@@ -459,17 +448,17 @@ void bv_circuit_register_public_input(bv_circuit *c, bv_target t)
     if (c->err.code != BV_OK)
         return;
     if (!bv_builder_target_ok(c, t)) {
-        bv_builder_fail(c, BV_ERR_ARG, "public input: target (%u,%u) does not exist", t.row, t.col);
+        bv_circuit_fail(c, BV_ERR_ARG, "public input: target (%u,%u) does not exist", t.row, t.col);
         return;
     }
     if (!routable(c, t)) {
-        bv_builder_fail(c, BV_ERR_ARG, "public input: wire (row %u, col %u) is not routed", t.row,
+        bv_circuit_fail(c, BV_ERR_ARG, "public input: wire (row %u, col %u) is not routed", t.row,
                         t.col);
         return;
     }
     bv_target *np = grow(c->pis, &c->cap_pis, c->npis + 1, sizeof *c->pis);
     if (!np) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "public input: out of memory");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "public input: out of memory");
         return;
     }
     c->pis = np;
@@ -490,7 +479,7 @@ uint32_t bv_circuit_num_public_inputs(const bv_circuit *c)
 void bv_circuit_add_generator(bv_circuit *c, bv_generator *g)
 {
     if (!g) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "add_generator: NULL generator (out of memory?)");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "add_generator: NULL generator (out of memory?)");
         return;
     }
     if (c->err.code != BV_OK) {
@@ -582,19 +571,19 @@ void bv_circuit_add_simple_generator(bv_circuit *c, const char *name, bv_simple_
         return;
     for (size_t i = 0; i < nin; i++)
         if (!bv_builder_target_ok(c, in[i])) {
-            bv_builder_fail(c, BV_ERR_ARG, "generator %s: input target (%u,%u) does not exist",
+            bv_circuit_fail(c, BV_ERR_ARG, "generator %s: input target (%u,%u) does not exist",
                             name, in[i].row, in[i].col);
             return;
         }
     for (size_t i = 0; i < nout; i++)
         if (!bv_builder_target_ok(c, out[i])) {
-            bv_builder_fail(c, BV_ERR_ARG, "generator %s: output target (%u,%u) does not exist",
+            bv_circuit_fail(c, BV_ERR_ARG, "generator %s: output target (%u,%u) does not exist",
                             name, out[i].row, out[i].col);
             return;
         }
     bv_generator *g = bv_simple_generator_new(name, fn, in, nin, out, nout, params, nparams);
     if (!g) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "generator %s: out of memory", name);
+        bv_circuit_fail(c, BV_ERR_NOMEM, "generator %s: out of memory", name);
         return;
     }
     add_gen_entry(c, (bv_gen_entry){BV_GEN_OBJECT, 0, 0, g});
@@ -620,7 +609,7 @@ void bv_circuit_add_random_generator(bv_circuit *c, bv_target t)
     if (c->err.code != BV_OK)
         return;
     if (!bv_builder_target_ok(c, t)) {
-        bv_builder_fail(c, BV_ERR_ARG, "random generator: target (%u,%u) does not exist", t.row,
+        bv_circuit_fail(c, BV_ERR_ARG, "random generator: target (%u,%u) does not exist", t.row,
                         t.col);
         return;
     }

@@ -20,7 +20,7 @@ static void add_public_input_rows(bv_circuit *c)
         bv_gate pg = bv_gate_poseidon();
         if (c->cfg.num_wires < BV_POSEIDON_GATE_NUM_WIRES ||
             c->cfg.num_routed_wires < BV_POSEIDON_GATE_ROUTED) {
-            bv_builder_fail(c, BV_ERR_ARG,
+            bv_circuit_fail(c, BV_ERR_ARG,
                             "public inputs need a PoseidonGate (135 wires, 25 routed); config "
                             "has %u/%u",
                             c->cfg.num_wires, c->cfg.num_routed_wires);
@@ -67,7 +67,7 @@ static bv_const_binding *bind_constants(bv_circuit *c, size_t *nconsts_out)
     size_t nconst = c->memo_n;
     bv_const_binding *cb = malloc((nconst ? nconst : 1) * sizeof *cb);
     if (!cb) {
-        bv_builder_fail(c, BV_ERR_NOMEM, "build: out of memory");
+        bv_circuit_fail(c, BV_ERR_NOMEM, "build: out of memory");
         return NULL;
     }
     size_t k = 0;
@@ -90,7 +90,7 @@ static bv_const_binding *bind_constants(bv_circuit *c, size_t *nconsts_out)
                 break;
             const bv_gate *g = &c->inst[c->row_inst[r]].gate;
             if (g->ops->num_extra_constant_wires(g) == 0) {
-                bv_builder_fail(c, BV_ERR_INTERNAL, "ConstantGate donates no constant slot");
+                bv_circuit_fail(c, BV_ERR_INTERNAL, "ConstantGate donates no constant slot");
                 break;
             }
             nslots += g->ops->num_extra_constant_wires(g);
@@ -108,7 +108,7 @@ static bv_const_binding *bind_constants(bv_circuit *c, size_t *nconsts_out)
             uint32_t ci, wire;
             g->ops->extra_constant_wire(g, s, &ci, &wire);
             if (ci >= c->cfg.num_constants || wire >= c->cfg.num_routed_wires) {
-                bv_builder_fail(c, BV_ERR_INTERNAL, "gate donates an invalid constant slot");
+                bv_circuit_fail(c, BV_ERR_INTERNAL, "gate donates an invalid constant slot");
                 free(cb);
                 return NULL;
             }

@@ -9,7 +9,7 @@
 #include "plonk_internal.h"
 
 #define BV_GATE_ID_MAX 256
-#define BV_MAX_GATE_CONSTS 16
+#define BV_MAX_GATE_CONSTS BV_PLONK_MAX_CONSTANTS
 
 typedef struct {
     bv_gate gate; /* deep copy */
@@ -60,8 +60,6 @@ struct bv_circuit {
     int built;
 };
 
-void bv_builder_fail(bv_circuit *c, bv_err code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 uint32_t bv_builder_append_row(bv_circuit *c, int32_t inst, const gl_t *constants);
 void bv_builder_add_gate_op_gen(bv_circuit *c, uint32_t row, uint32_t op);
 int bv_builder_target_ok(const bv_circuit *c, bv_target t);

@@ -135,6 +135,15 @@ const bv_common_data *bv_circuit_data_common(const bv_circuit_data *d)
     return &d->cd;
 }
 
+void bv_circuit_data_gate_row_counts(const bv_circuit_data *d, uint32_t counts[BV_MAX_GATES])
+{
+    for (uint32_t k = 0; k < BV_MAX_GATES; k++)
+        counts[k] = 0;
+    for (uint32_t r = 0; r < d->nrows; r++)
+        if (d->row_gate[r] < d->cd.num_gates)
+            counts[d->row_gate[r]]++;
+}
+
 void bv_circuit_data_free(bv_circuit_data *d)
 {
     if (!d)

@@ -71,7 +71,7 @@ bv_err bv_plonk_config_validate(const bv_plonk_config *c, bv_status *st)
     if (c->num_routed_wires == 0 || c->num_routed_wires > c->num_wires)
         return bv_fail(st, BV_ERR_FORMAT, "config: num_routed_wires %u not in 1..num_wires",
                        c->num_routed_wires);
-    if (c->num_constants > 16)
+    if (c->num_constants > BV_PLONK_MAX_CONSTANTS)
         return bv_fail(st, BV_ERR_FORMAT, "config: num_constants %u too large", c->num_constants);
     if (c->num_challenges == 0 || c->num_challenges > 8)
         return bv_fail(st, BV_ERR_FORMAT, "config: num_challenges %u out of range 1..8",
@@ -130,4 +130,42 @@ uint32_t bv_plonk_num_partial_products(const bv_plonk_config *c)
 {
     uint32_t q = c->max_quotient_degree_factor;
     return (c->num_routed_wires + q - 1) / q - 1;
+}
+
+static int same_config(const bv_plonk_config *a, const bv_plonk_config *b)
+{
+    return a->name && b->name && strcmp(a->name, b->name) == 0 && a->num_wires == b->num_wires &&
+           a->num_routed_wires == b->num_routed_wires && a->num_constants == b->num_constants &&
+           a->security_bits == b->security_bits && a->num_challenges == b->num_challenges &&
+           a->max_quotient_degree_factor == b->max_quotient_degree_factor &&
+           a->use_base_arithmetic_gate == b->use_base_arithmetic_gate &&
+           a->zero_knowledge == b->zero_knowledge && a->fri.rate_bits == b->fri.rate_bits &&
+           a->fri.cap_height == b->fri.cap_height &&
+           a->fri.proof_of_work_bits == b->fri.proof_of_work_bits &&
+           a->fri.arity_bits == b->fri.arity_bits &&
+           a->fri.final_poly_bits == b->fri.final_poly_bits &&
+           a->fri.num_query_rounds == b->fri.num_query_rounds;
+}
+
+bv_err bv_plonk_config_check_security(const bv_plonk_config *c, int allow_test_config,
+                                      bv_status *st)
+{
+    uint32_t bits = bv_plonk_conjectured_security_bits(c);
+    if (bits >= BV_PLONK_MIN_SECURITY_BITS)
+        return BV_OK;
+    bv_plonk_config test = bv_plonk_config_test();
+    int is_test = same_config(c, &test);
+    if (is_test && allow_test_config)
+        return BV_OK;
+    const char *name = c->name ? c->name : "custom";
+    if (is_test)
+        return bv_fail(st, BV_ERR_UNSUPPORTED,
+                       "the test configuration (%u conjectured bits) is refused unless "
+                       "requested explicitly (--config test)",
+                       bits);
+    return bv_fail(st, BV_ERR_UNSUPPORTED,
+                   "configuration \"%s\" gives %u conjectured bits of security (%u queries, "
+                   "rate %u, %u proof-of-work bits), below the %u required",
+                   name, bits, c->fri.num_query_rounds, c->fri.rate_bits, c->fri.proof_of_work_bits,
+                   BV_PLONK_MIN_SECURITY_BITS);
 }

@@ -299,6 +299,59 @@ bv_err bv_fri_proof_alloc(bv_fri_proof *pr, const bv_fri_params *p, const size_t
     return BV_OK;
 }
 
+static int hashes_canonical(const bv_hash *h, size_t n, size_t *bad)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 4; k++)
+            if (h[i].e[k] >= GL_P) {
+                *bad = i;
+                return 0;
+            }
+    return 1;
+}
+
+static int ext_canonical(const gl_ext *v, size_t n, size_t *bad)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].c0 >= GL_P || v[i].c1 >= GL_P) {
+            *bad = i;
+            return 0;
+        }
+    return 1;
+}
+
+bv_err bv_fri_proof_check_canonical(const bv_fri_proof *pr, bv_status *st)
+{
+    const bv_fri_params *p = &pr->params;
+    size_t nq = pr->n_queries, bad = 0;
+    if (!pr->commit_caps || !pr->init_leaves || !pr->init_sibs || !pr->step_evals ||
+        !pr->step_sibs || !pr->final_poly)
+        return bv_fail(st, BV_ERR_FORMAT, "FRI proof: missing sections");
+    if (!hashes_canonical(pr->commit_caps, (size_t)p->n_reductions << p->config.cap_height, &bad))
+        return bv_fail(st, BV_ERR_FORMAT, "FRI proof: commit-phase cap digest %zu is not canonical",
+                       bad);
+    size_t nleaves = nq * sum_widths(pr);
+    for (size_t i = 0; i < nleaves; i++)
+        if (pr->init_leaves[i] >= GL_P)
+            return bv_fail(st, BV_ERR_FORMAT, "FRI proof: initial leaf value %zu is not canonical",
+                           i);
+    if (!hashes_canonical(pr->init_sibs, nq * pr->n_oracles * init_n_sibs(p), &bad))
+        return bv_fail(st, BV_ERR_FORMAT, "FRI proof: initial Merkle sibling %zu is not canonical",
+                       bad);
+    if (!ext_canonical(pr->step_evals, nq * step_evals_per_query(p), &bad))
+        return bv_fail(st, BV_ERR_FORMAT, "FRI proof: folding-step value %zu is not canonical",
+                       bad);
+    if (!hashes_canonical(pr->step_sibs, nq * step_sibs_per_query(p), &bad))
+        return bv_fail(st, BV_ERR_FORMAT,
+                       "FRI proof: folding-step Merkle sibling %zu is not canonical", bad);
+    if (!ext_canonical(pr->final_poly, bv_fri_final_poly_len(p), &bad))
+        return bv_fail(st, BV_ERR_FORMAT,
+                       "FRI proof: final-polynomial coefficient %zu is not canonical", bad);
+    if (pr->pow_witness >= GL_P)
+        return bv_fail(st, BV_ERR_FORMAT, "FRI proof: proof-of-work witness is not canonical");
+    return BV_OK;
+}
+
 /* ------------------------------------------------------------ prover */
 
 static bv_err check_oracles(const bv_fri_params *p, bv_polybatch *const *oracles,
@@ -638,6 +691,12 @@ bv_err bv_fri_verify(const bv_fri_params *params, const bv_hash *const *caps,
     if (!proof->commit_caps || !proof->init_leaves || !proof->init_sibs || !proof->step_evals ||
         !proof->step_sibs || !proof->final_poly)
         return bv_fail(st, BV_ERR_VERIFY, "FRI proof shape: missing sections");
+    e = bv_fri_proof_check_canonical(proof, st);
+    if (e) {
+        if (st)
+            st->code = BV_ERR_VERIFY;
+        return BV_ERR_VERIFY;
+    }
 
     unsigned lde_bits = bv_fri_lde_bits(params);
     size_t big = (size_t)1 << lde_bits, cap_len = (size_t)1 << cfg->cap_height;

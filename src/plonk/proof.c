@@ -161,9 +161,20 @@ bv_err bv_proof_check_shape(const bv_proof *p, const bv_common_data *cd, bv_stat
                            f->oracle_widths[o], widths[o]);
     if (!f->commit_caps && fp.n_reductions)
         return bv_fail(st, BV_ERR_FORMAT, "proof shape: FRI proof is empty");
+    const bv_hash *caps[3] = {p->wires_cap, p->zs_pp_cap, p->quotient_cap};
+    static const char *const cap_names[3] = {"wires", "Z/partial-products", "quotient"};
+    for (int k = 0; k < 3; k++)
+        for (uint32_t i = 0; i < p->cap_len; i++)
+            for (int j = 0; j < 4; j++)
+                if (caps[k][i].e[j] >= GL_P)
+                    return bv_fail(st, BV_ERR_FORMAT, "proof: %s cap digest %u is not canonical",
+                                   cap_names[k], i);
     for (size_t i = 0; i < l.total; i++)
         if (p->openings[i].c0 >= GL_P || p->openings[i].c1 >= GL_P)
             return bv_fail(st, BV_ERR_FORMAT, "proof: opening %zu is not canonical", i);
+    e = bv_fri_proof_check_canonical(f, st);
+    if (e != BV_OK)
+        return e;
     for (uint32_t i = 0; i < p->num_public_inputs; i++)
         if (p->public_inputs[i] >= GL_P)
             return bv_fail(st, BV_ERR_FORMAT, "proof: public input %u is not canonical", i);

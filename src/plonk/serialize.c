@@ -357,8 +357,8 @@ bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_dat
     return finish_writer(&w, out, len, st);
 }
 
-bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, bv_verifier_data *vd,
-                                   bv_common_data *cd, bv_status *st)
+bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, uint32_t flags,
+                                   bv_verifier_data *vd, bv_common_data *cd, bv_status *st)
 {
     memset(vd, 0, sizeof *vd);
     memset(cd, 0, sizeof *cd);
@@ -395,6 +395,9 @@ bv_err bv_circuit_file_deserialize(const uint8_t *in, size_t len, bv_verifier_da
     if (r.err != BV_OK)
         return r.err;
     bv_err e = bv_plonk_config_validate(c, st);
+    if (e != BV_OK)
+        return bv_fail_ctx(st, "circuit file");
+    e = bv_plonk_config_check_security(c, (flags & BV_LOAD_ALLOW_TEST_CONFIG) != 0, st);
     if (e != BV_OK)
         return bv_fail_ctx(st, "circuit file");
     cd->degree_bits = r_u32(&r, "degree bits");

@@ -191,8 +191,9 @@ bv_err bv_prover_data_serialize(const bv_circuit_data *d, uint8_t **out, size_t 
     return BV_OK;
 }
 
-bv_err bv_prover_data_deserialize(const uint8_t *in, size_t len, bv_generator_resolver resolve,
-                                  bv_circuit_data **out, bv_status *st)
+bv_err bv_prover_data_deserialize(const uint8_t *in, size_t len, uint32_t flags,
+                                  bv_generator_resolver resolve, bv_circuit_data **out,
+                                  bv_status *st)
 {
     *out = NULL;
     pr_buf r = {in, len, 0, st, BV_OK};
@@ -210,7 +211,7 @@ bv_err bv_prover_data_deserialize(const uint8_t *in, size_t len, bv_generator_re
     bv_circuit_data *d = calloc(1, sizeof *d);
     if (!d)
         return bv_fail(st, BV_ERR_NOMEM, "prover data: out of memory");
-    bv_err e = bv_circuit_file_deserialize(in + r.pos, (size_t)cflen, &d->vd, &d->cd, st);
+    bv_err e = bv_circuit_file_deserialize(in + r.pos, (size_t)cflen, flags, &d->vd, &d->cd, st);
     if (e != BV_OK) {
         free(d);
         return bv_fail_ctx(st, "prover data");

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bv_status st;
     bv_verifier_data vd;
     bv_common_data cd;
-    if (bv_circuit_file_deserialize(data, size, &vd, &cd, &st) == BV_OK) {
+    if (bv_circuit_file_deserialize(data, size, BV_LOAD_ALLOW_TEST_CONFIG, &vd, &cd, &st) ==
+        BV_OK) {
         uint8_t *out = NULL;
         size_t len = 0;
         /* what was accepted re-encodes to exactly the input */

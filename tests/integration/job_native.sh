@@ -8,9 +8,7 @@
 #     validators than ranks x 8, not a multiple of 8): 1..4 ranks and 1 or 2
 #     threads give identical JSON, sum and counters equal to job_ref.py (an
 #     independent reader of the SSZ file).
-#  3. The mainnet genesis fixture (../shared/fixtures, skipped when absent):
-#     the published state root, validators root, count and per-credential sums
-#     of its expected.txt.
+# The mainnet genesis fixture is checked by job_genesis.sh.
 set -uo pipefail
 BUILD=$(cd "${1:?usage: job_native.sh BUILD_DIR SRC_DIR}" && pwd)
 SRC=$(cd "${2:?usage: job_native.sh BUILD_DIR SRC_DIR}" && pwd)
@@ -110,47 +108,6 @@ kind, pv = node("final")
 assert kind == 3 and pv[:32].hex() == res["block_root"][2:] and pv[32:64].hex() == res["state_root"][2:]
 PY
 note "proof store: every node stored, roots and sum agree with the JSON"
-
-# ---- 3. mainnet genesis ---------------------------------------------------
-GEN=$SRC/../shared/fixtures/lighthouse-mainnet-genesis
-genesis() {
-exp() { awk -v k="$1" '$1 == k { print $2 }' "$GEN/expected.txt"; }
-creds=$(awk '$1 ~ /^wc_0x[0-9a-f]+_count$/ { sub(/^wc_/, "", $1); sub(/_count$/, "", $1); print $1 }' "$GEN/expected.txt")
-[ -n "$creds" ] || fail "no credentials listed in expected.txt"
-all=""
-sum=0
-cnt=0
-for w in $creds; do
-  run 2 "$WORK/g.json" --state "$GEN/genesis.ssz" --withdrawal-credentials "$w"
-  python3 - "$WORK/g.json" "$(exp state_root)" "$(exp validators_root)" "$(exp validator_count)" \
-    "$(exp "wc_${w}_active_balances_sum_gwei")" "$(exp "wc_${w}_count")" <<'PY' || fail "genesis: $w differs from expected.txt"
-import json, sys
-g = json.load(open(sys.argv[1]))
-want = {"state_root": sys.argv[2], "validators_root": sys.argv[3], "validator_count": int(sys.argv[4]),
-        "total_locked_gwei": sys.argv[5], "active_validators": int(sys.argv[6]),
-        "exited_validators": 0, "non_activated_validators": 0, "slashed_validators": 0,
-        "slot": 0, "epoch": 0, "fork": "phase0"}
-bad = {k: (v, g[k]) for k, v in want.items() if g[k] != v}
-if bad:
-    print(bad); sys.exit(1)
-PY
-  all="$all${all:+,}$w"
-  sum=$((sum + $(exp "wc_${w}_active_balances_sum_gwei")))
-  cnt=$((cnt + $(exp "wc_${w}_count")))
-done
-run 1 "$WORK/g1.json" --state "$GEN/genesis.ssz" --withdrawal-credentials "$all"
-run 3 "$WORK/g3.json" --state "$GEN/genesis.ssz" --withdrawal-credentials "$all"
-cmp -s "$WORK/g1.json" "$WORK/g3.json" || fail "genesis: 1 and 3 ranks differ"
-grep -q "\"total_locked_gwei\": \"$sum\"" "$WORK/g1.json" || fail "genesis: combined sum is not $sum"
-grep -q "\"active_validators\": $cnt," "$WORK/g1.json" || fail "genesis: combined count is not $cnt"
-grep -q "\"balances_root\": \"$(exp balances_root)\"" "$WORK/g1.json" || fail "genesis: balances root"
-note "mainnet genesis: published roots, count and per-credential sums match"
-}
-if [ -s "$GEN/genesis.ssz" ]; then
-  genesis
-else
-  note "SKIP genesis part: $GEN/genesis.ssz absent"
-fi
 
 # ---- 1. (checked last) embedded default input ------------------------------------------
 DEF=$SRC/inputs/default

@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 "$BIN/bv_demo_prove" --aggregate-depth 3 --config test --threads 2 --out "$TMP/d3" >"$TMP/d3.log" 2>&1 \
   || { cat "$TMP/d3.log"; fail "bv_demo_prove --aggregate-depth 3"; }
 grep -q "sum 36, count 8" "$TMP/d3.log" || { cat "$TMP/d3.log"; fail "no summary line"; }
-out=$("$BIN/bv_verify" --circuit "$TMP/d3/circuit.bin" --proof "$TMP/d3/proof.bin") \
+out=$("$BIN/bv_verify" --config test --circuit "$TMP/d3/circuit.bin" --proof "$TMP/d3/proof.bin") \
   || fail "root proof rejected"
 [ "$(echo "$out" | wc -l)" = "2" ] || fail "expected 2 public inputs, got: $out"
 [ "$(echo "$out" | sed -n 1p)" = "36" ] || fail "sum is not 1+...+8: $out"
@@ -23,7 +23,7 @@ out=$("$BIN/bv_verify" --circuit "$TMP/d3/circuit.bin" --proof "$TMP/d3/proof.bi
 
 "$BIN/bv_demo_prove" --aggregate-depth 1 --config test --out "$TMP/d1" >/dev/null 2>&1 \
   || fail "bv_demo_prove --aggregate-depth 1"
-out=$("$BIN/bv_verify" --circuit "$TMP/d1/circuit.bin" --proof "$TMP/d1/proof.bin") \
+out=$("$BIN/bv_verify" --config test --circuit "$TMP/d1/circuit.bin" --proof "$TMP/d1/proof.bin") \
   || fail "depth-1 root rejected"
 [ "$(echo "$out" | tr '\n' ' ')" = "3 2 " ] || fail "depth 1: expected 3 2, got: $out"
 
@@ -31,13 +31,15 @@ out=$("$BIN/bv_verify" --circuit "$TMP/d1/circuit.bin" --proof "$TMP/d1/proof.bi
 "$BIN/bv_demo_prove" --aggregate-depth 2 --out "$TMP/s2" >"$TMP/s2.log" 2>&1 \
   || { cat "$TMP/s2.log"; fail "bv_demo_prove --aggregate-depth 2 (standard)"; }
 grep -q "config: standard" "$TMP/s2.log" || fail "standard config not the default"
-out=$("$BIN/bv_verify" --circuit "$TMP/s2/circuit.bin" --proof "$TMP/s2/proof.bin") \
+out=$("$BIN/bv_verify" --circuit "$TMP/s2/circuit.bin" --proof "$TMP/s2/proof.bin" 2>"$TMP/s2.err") \
   || fail "standard depth-2 root rejected"
+grep -q "^bv_verify: valid proof of circuit digest 0x[0-9a-f]\{64\} (standard config, 100 conjectured bits)$" \
+  "$TMP/s2.err" || fail "standard: digest line: $(cat "$TMP/s2.err")"
 [ "$(echo "$out" | tr '\n' ' ')" = "10 4 " ] || fail "standard depth 2: expected 10 4, got: $out"
 
 # expect_reject NAME CIRCUIT PROOF
 expect_reject() {
-  "$BIN/bv_verify" --circuit "$2" --proof "$3" >"$TMP/out" 2>"$TMP/err"
+  "$BIN/bv_verify" --config test --circuit "$2" --proof "$3" >"$TMP/out" 2>"$TMP/err"
   local rc=$?
   [ $rc -ne 0 ] || fail "$1: accepted"
   [ $rc -lt 128 ] || fail "$1: crashed (exit $rc)"

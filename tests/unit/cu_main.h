@@ -6,11 +6,15 @@
  * that calls bv_cu_add_suite()/bv_cu_add_test() and ends with
  *     BV_CU_MAIN(register_suites)
  * The exit status comes from CU_get_number_of_failures(): CU_basic_run_tests()
- * reports success even when assertions fail.
+ * reports success even when assertions fail. A test that cannot run (a
+ * fixture, a server or a CPU feature is missing) calls BV_SKIP(msg) (or
+ * bv_cu_skip() and carries on with what it can check): the program then exits
+ * BV_CU_SKIP_EXIT (77) when no test failed, which ctest reports as "Not Run
+ * (skipped)" (SKIP_RETURN_CODE in tests/CMakeLists.txt), never as a pass.
  *
  * Helpers for tests that read third-party fixtures: bv_fixture_path() finds
  * ../shared/fixtures relative to the source tree (or $BV_FIXTURES); when it is
- * absent the test prints a clear "SKIP" line and returns without failing.
+ * absent the test skips with a clear "SKIP" line.
  */
 #ifndef BV_CU_MAIN_H
 #define BV_CU_MAIN_H
@@ -79,26 +83,42 @@ static inline const char *bv_source_path(const char *rel)
     return buf;
 }
 
-#define BV_SKIP(msg)                                                              \
-    do {                                                                          \
-        printf("\n    SKIP: %s\n", msg);                                          \
-        return;                                                                   \
+#define BV_CU_SKIP_EXIT 77
+
+static unsigned bv_cu_skips;
+
+/* Records that (part of) the current test could not run. */
+static inline void bv_cu_skip(const char *msg)
+{
+    bv_cu_skips++;
+    printf("\n    SKIP: %s\n", msg);
+}
+
+#define BV_SKIP(msg)                                                                               \
+    do {                                                                                           \
+        bv_cu_skip(msg);                                                                           \
+        return;                                                                                    \
     } while (0)
 
-#define BV_CU_MAIN(register_fn)                                                   \
-    int main(void)                                                                \
-    {                                                                             \
-        if (CU_initialize_registry() != CUE_SUCCESS)                              \
-            return 2;                                                             \
-        register_fn();                                                            \
-        CU_basic_set_mode(CU_BRM_VERBOSE);                                        \
-        CU_basic_run_tests();                                                     \
-        unsigned fails = CU_get_number_of_failures();                             \
-        unsigned ran = CU_get_number_of_tests_run();                              \
-        CU_cleanup_registry();                                                    \
-        if (ran == 0)                                                             \
-            return 1;                                                             \
-        return fails ? 1 : 0;                                                     \
+#define BV_CU_MAIN(register_fn)                                                                    \
+    int main(void)                                                                                 \
+    {                                                                                              \
+        if (CU_initialize_registry() != CUE_SUCCESS)                                               \
+            return 2;                                                                              \
+        register_fn();                                                                             \
+        CU_basic_set_mode(CU_BRM_VERBOSE);                                                         \
+        CU_basic_run_tests();                                                                      \
+        unsigned fails = CU_get_number_of_failures();                                              \
+        unsigned ran = CU_get_number_of_tests_run();                                               \
+        CU_cleanup_registry();                                                                     \
+        if (ran == 0 || fails)                                                                     \
+            return 1;                                                                              \
+        if (bv_cu_skips) {                                                                         \
+            printf("%u skip(s): reported as skipped (exit %d), not passed\n", bv_cu_skips,         \
+                   BV_CU_SKIP_EXIT);                                                               \
+            return BV_CU_SKIP_EXIT;                                                                \
+        }                                                                                          \
+        return 0;                                                                                  \
     }
 
 #endif

@@ -750,69 +750,67 @@ static void test_challenger(void)
 /* Gate constraints evaluated in-circuit                                     */
 /* ------------------------------------------------------------------------- */
 
+/* Every example of every registered gate type (bv_gate_kind_examples): the
+ * in-circuit evaluation equals eval_ext on random K values. */
+static void check_gate_eval_in_circuit(const bv_gate *g)
+{
+    uint32_t nw = g->ops->num_wires(g), nc = g->ops->num_constants(g);
+    uint32_t ncons = g->ops->num_constraints(g);
+    enum { MAXW = 1024, MAXC = 1024 };
+    CU_ASSERT_FATAL(nw <= MAXW && ncons <= MAXC && nc <= BV_PLONK_MAX_CONSTANTS);
+    CU_ASSERT_FATAL(bv_gadget_gate_eval_supported(g));
+    if (ncons == 0) /* Noop: nothing to evaluate */
+        return;
+    static gl_ext wv[MAXW], want[MAXC];
+    static bv_ext_target wt[MAXW], out[MAXC];
+    gl_ext cv[BV_PLONK_MAX_CONSTANTS];
+    bv_ext_target ct[BV_PLONK_MAX_CONSTANTS];
+    harness h;
+    h_new(&h);
+    for (uint32_t i = 0; i < nw; i++)
+        wt[i] = h_input_ext(&h, wv[i] = rnd_ext());
+    for (uint32_t i = 0; i < nc; i++)
+        ct[i] = h_input_ext(&h, cv[i] = rnd_ext());
+    bv_hash pi;
+    for (int i = 0; i < 4; i++)
+        pi.e[i] = rnd_gl();
+    bv_hash_target pit = h_input_hash(&h, pi);
+    uint32_t rows0 = bv_circuit_num_rows(h.c);
+    bv_gadget_eval_gate_constraints(h.c, g, wt, ct, &pit, out);
+    uint32_t rows = bv_circuit_num_rows(h.c) - rows0;
+    bv_eval_vars_ext v = {wv, cv, pi};
+    g->ops->eval_ext(g, &v, want);
+    h_ok(&h);
+    int bad = 0;
+    for (uint32_t k = 0; k < ncons; k++)
+        if (!gl_ext_eq(h_val_ext(&h, out[k]), want[k]))
+            bad++;
+    char id[64];
+    g->ops->id(g, id, sizeof id);
+    if (bad)
+        printf("\n    %s: %d of %u constraints differ", id, bad, ncons);
+    else
+        printf("\n    %-26s %4u rows before constant slots", id, rows);
+    CU_ASSERT_EQUAL(bad, 0);
+    h_free(&h);
+}
+
 static void test_gate_eval_in_circuit(void)
 {
-    bv_gate gates[] = {
-        bv_gate_noop(),
-        bv_gate_constant(2),
-        bv_gate_public_input(),
-        bv_gate_arithmetic(20),
-        bv_gate_arithmetic_ext(10),
-        bv_gate_mul_ext(13),
-        bv_gate_base_sum(63, 2),
-        bv_gate_base_sum(5, 3),
-        bv_gate_poseidon(),
-        bv_gate_poseidon_mds(),
-        bv_gate_random_access(4, 4, 2),
-        bv_gate_random_access(2, 3, 1),
-        bv_gate_coset_interpolation(4, 6),
-        bv_gate_coset_interpolation(3, 4),
-        bv_gate_reducing(43),
-        bv_gate_reducing_ext(32),
-        bv_gate_exponentiation(66),
-        bv_gate_exponentiation(1),
-    };
-    for (size_t gi = 0; gi < sizeof gates / sizeof gates[0]; gi++) {
-        const bv_gate *g = &gates[gi];
-        CU_ASSERT_PTR_NOT_NULL_FATAL(g->ops);
-        uint32_t nw = g->ops->num_wires(g), nc = g->ops->num_constants(g);
-        uint32_t ncons = g->ops->num_constraints(g);
-        if (ncons == 0) /* Noop: nothing to evaluate */
-            continue;
-        static gl_ext wv[BV_STD_NUM_WIRES], want[256];
-        static bv_ext_target wt[BV_STD_NUM_WIRES], out[256];
-        gl_ext cv[2];
-        bv_ext_target ct[2];
-        harness h;
-        h_new(&h);
-        for (uint32_t i = 0; i < nw; i++)
-            wt[i] = h_input_ext(&h, wv[i] = rnd_ext());
-        for (uint32_t i = 0; i < nc; i++)
-            ct[i] = h_input_ext(&h, cv[i] = rnd_ext());
-        bv_hash pi;
-        for (int i = 0; i < 4; i++)
-            pi.e[i] = rnd_gl();
-        bv_hash_target pit = h_input_hash(&h, pi);
-        uint32_t rows0 = bv_circuit_num_rows(h.c);
-        bv_gadget_eval_gate_constraints(h.c, g, wt, ct, &pit, out);
-        uint32_t rows = bv_circuit_num_rows(h.c) - rows0;
-        bv_eval_vars_ext v = {wv, cv, pi};
-        g->ops->eval_ext(g, &v, want);
-        h_ok(&h);
-        int bad = 0;
-        for (uint32_t k = 0; k < ncons; k++)
-            if (!gl_ext_eq(h_val_ext(&h, out[k]), want[k]))
-                bad++;
-        char id[64];
-        g->ops->id(g, id, sizeof id);
-        if (bad)
-            printf("\n    %s: %d of %u constraints differ", id, bad, ncons);
-        else
-            printf("\n    %-26s %4u rows before constant slots", id, rows);
-        CU_ASSERT_EQUAL(bad, 0);
-        h_free(&h);
-        bv_gate_free(&gates[gi]);
+    size_t nk = bv_gate_kind_count(), tested = 0;
+    CU_ASSERT_FATAL(nk > 0);
+    for (size_t k = 0; k < nk; k++) {
+        bv_gate ex[16];
+        size_t n = bv_gate_kind_examples(k, ex, 16);
+        CU_ASSERT_FATAL(n >= 1 && n <= 16);
+        for (size_t i = 0; i < n; i++) {
+            CU_ASSERT_PTR_NOT_NULL_FATAL(ex[i].ops);
+            check_gate_eval_in_circuit(&ex[i]);
+            bv_gate_free(&ex[i]);
+            tested++;
+        }
     }
+    CU_ASSERT(tested >= nk);
 }
 
 /* A gate the evaluator cannot handle is reported, never evaluated: the
@@ -826,6 +824,11 @@ static void test_gate_eval_unsupported(void)
     CU_ASSERT_TRUE(bv_gadget_gate_eval_supported(&ok));
     CU_ASSERT_FALSE(bv_gadget_gate_eval_supported(&big));
     CU_ASSERT_FALSE(bv_gadget_gate_eval_supported(NULL));
+    /* a gate type that is not in the registry */
+    bv_gate_ops foreign = *ok.ops;
+    bv_gate alien = ok;
+    alien.ops = &foreign;
+    CU_ASSERT_FALSE(bv_gadget_gate_eval_supported(&alien));
 
     harness h;
     h_new(&h);

@@ -3,18 +3,23 @@
  *
  * The gates are exercised on one row through a small dense witness defined
  * here (the gate interface only needs bv_witness_get/set), so these tests do
- * not depend on the circuit builder. For every gate instance:
+ * not depend on the circuit builder. The generic tests iterate the gate-type
+ * registry (bv_gate_kind_count / bv_gate_kind_examples): a gate type added
+ * to the registry with examples is covered without editing this file. For
+ * every example instance of every type:
  *  - a random satisfying witness made by the gate's generators from random
- *    free inputs zeroes every constraint, in eval_base and eval_ext;
- *  - a random K-valued satisfying assignment (free wires random in K, the
- *    wires each constraint defines solved in order) zeroes eval_ext;
+ *    free inputs (bv_gate_sample_free) zeroes every constraint, in eval_base
+ *    and eval_ext;
  *  - eval_ext on embedded base values equals eval_base embedded;
- *  - changing any single wire the constraints depend on breaks a constraint;
+ *  - changing any single wire the constraints depend on breaks a constraint,
+ *    in F and in K;
  *  - constraints restricted to a random line have the declared degree
- *    (finite differences).
- * Plus: PoseidonGate against the spec's full wire assignments, coset
- * interpolation against direct polynomial evaluation, generator errors,
- * parameters/ids/registry/validation.
+ *    (finite differences);
+ *  - random parameters and data are rejected by bv_gate_check() or safe.
+ * Plus, for the built-in types: random K-valued satisfying assignments (the
+ * wires each constraint defines solved in order), PoseidonGate against the
+ * spec's full wire assignments, coset interpolation against direct
+ * polynomial evaluation, generator errors, standard shapes and validation.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -22,6 +27,7 @@
 
 #include "cu_main.h"
 
+#include "balverify/circuit_arith.h"
 #include "balverify/gates.h"
 #include "balverify/poseidon.h"
 
@@ -139,78 +145,30 @@ static int is_kind(const bv_gate *g, const char *kind)
     return strcmp(g->ops->kind, kind) == 0;
 }
 
-/* The gate instances under test: standard-config parameters and others. */
-#define MAX_GATES 40
+/* The gate instances under test: every example of every registered gate
+ * type (the standard-config parameters first, then others). */
+#define MAX_GATES 128
 static bv_gate gates[MAX_GATES];
 static int ngates;
-
-static void add(bv_gate g)
-{
-    CU_ASSERT_PTR_NOT_NULL_FATAL(g.ops);
-    gates[ngates++] = g;
-}
 
 static void setup_gates(void)
 {
     if (ngates)
         return;
-    add(bv_gate_noop());
-    add(bv_gate_constant(2));
-    add(bv_gate_constant(1));
-    add(bv_gate_public_input());
-    add(bv_gate_arithmetic(20));
-    add(bv_gate_arithmetic(1));
-    add(bv_gate_arithmetic_ext(10));
-    add(bv_gate_mul_ext(13));
-    add(bv_gate_base_sum(63, 2));
-    add(bv_gate_base_sum(32, 2));
-    add(bv_gate_base_sum(16, 4));
-    add(bv_gate_base_sum(5, 3));
-    add(bv_gate_poseidon());
-    add(bv_gate_poseidon_mds());
-    add(bv_gate_random_access(4, 4, 2));
-    add(bv_gate_random_access(2, 3, 1));
-    add(bv_gate_random_access(5, 2, 0));
-    add(bv_gate_random_access(1, 1, 0));
-    add(bv_gate_coset_interpolation(4, 6));
-    add(bv_gate_coset_interpolation(3, 4));
-    add(bv_gate_coset_interpolation(4, 16));
-    add(bv_gate_coset_interpolation(2, 2));
-    add(bv_gate_coset_interpolation(4, 3));
-    add(bv_gate_reducing(43));
-    add(bv_gate_reducing(5));
-    add(bv_gate_reducing_ext(32));
-    add(bv_gate_reducing_ext(3));
-    add(bv_gate_exponentiation(66));
-    add(bv_gate_exponentiation(5));
-    add(bv_gate_exponentiation(1));
-}
-
-/* Random value for a wire that is a free input of the gate, respecting the
- * input domain the generators need. */
-static gl_t sample_free(const bv_gate *g, uint32_t wire)
-{
-    if (is_kind(g, "BaseSum") && wire == 0) {
-        unsigned __int128 lim = 1;
-        for (uint32_t i = 0; i < g->params[0] && lim < GL_P; i++)
-            lim *= g->params[1];
-        if (lim > GL_P)
-            lim = GL_P;
-        return (gl_t)(rnd() % (uint64_t)lim);
+    size_t nk = bv_gate_kind_count();
+    CU_ASSERT_FATAL(nk > 0);
+    for (size_t k = 0; k < nk; k++) {
+        size_t n = bv_gate_kind_examples(k, gates + ngates, MAX_GATES - (size_t)ngates);
+        CU_ASSERT_FATAL(n >= 1 && n <= MAX_GATES - (size_t)ngates);
+        for (size_t i = 0; i < n; i++) {
+            const bv_gate *g = &gates[ngates + (int)i];
+            CU_ASSERT_PTR_NOT_NULL_FATAL(g->ops);
+            CU_ASSERT_FATAL(g->ops->num_wires(g) <= MAXW);
+            CU_ASSERT_FATAL(g->ops->num_constraints(g) <= MAXC);
+            CU_ASSERT_FATAL(g->ops->num_constants(g) <= BV_PLONK_MAX_CONSTANTS);
+        }
+        ngates += (int)n;
     }
-    if (is_kind(g, "Poseidon") && wire == BV_POSEIDON_WIRE_SWAP)
-        return rnd() & 1;
-    if (is_kind(g, "RandomAccess")) {
-        uint32_t bits = g->params[0];
-        for (uint32_t c = 0; c < g->params[1]; c++)
-            if (wire == bv_ra_wire_index(bits, c))
-                return rnd() % (1u << bits);
-    }
-    if (is_kind(g, "Exponentiation") && wire >= 1 && wire <= g->params[0])
-        return rnd() & 1;
-    if (is_kind(g, "CosetInterpolation") && wire == BV_CI_WIRE_SHIFT)
-        return rnd_nonzero();
-    return rnd_gl();
 }
 
 /* Random satisfying base witness from the gate's generators. Returns 0 on
@@ -242,7 +200,7 @@ static int make_witness(const bv_gate *g, bv_witness *w, gl_t *consts, bv_hash *
                 return -1;
             }
             if (!w->known[deps[i].col])
-                bv_witness_set(w, deps[i], sample_free(g, deps[i].col), NULL);
+                bv_witness_set(w, deps[i], bv_gate_sample_free(g, deps[i].col, rnd()), NULL);
         }
     }
     for (uint32_t i = 0; i < g->ops->num_extra_constant_wires(g); i++) {
@@ -254,9 +212,11 @@ static int make_witness(const bv_gate *g, bv_witness *w, gl_t *consts, bv_hash *
         }
         bv_witness_set(w, bv_wire(ROW, wire), consts[ci], NULL);
     }
-    if (is_kind(g, "PublicInput"))
-        for (uint32_t i = 0; i < 4; i++)
-            bv_witness_set(w, bv_wire(ROW, i), pi->e[i], NULL);
+    for (uint32_t i = 0; i < nw; i++) {
+        int k = bv_gate_public_input_wire(g, i);
+        if (k >= 0)
+            bv_witness_set(w, bv_wire(ROW, i), pi->e[k], NULL);
+    }
     for (uint32_t op = 0; op < g->ops->num_generators(g); op++) {
         bv_status_clear(&st);
         if (g->ops->gen_run(g, ROW, op, consts, w, &st) != BV_OK) {
@@ -306,36 +266,17 @@ static int all_zero_ext(const gl_ext *x, uint32_t n)
     return 1;
 }
 
-/* Wires whose value the constraints ignore at this assignment: the list
- * entries a RandomAccess copy does not select, the base of an exponentiation
- * by zero. */
-static int dont_care(const bv_gate *g, uint32_t wire, const gl_t *bits_src_base,
-                     const gl_ext *bits_src_ext)
+/* Wires whose value the constraints ignore at this assignment (values in F;
+ * for a K-valued assignment its coefficients 0). */
+static int dont_care(const bv_gate *g, uint32_t wire, const gl_t *base, const gl_ext *ext)
 {
-    if (is_kind(g, "Exponentiation") && wire == BV_EXP_WIRE_BASE) {
-        /* x^0 = 1 whatever x is */
-        for (uint32_t i = 0; i < g->params[0]; i++) {
-            uint32_t bw = bv_exp_wire_bit(i);
-            if ((bits_src_base ? bits_src_base[bw] : bits_src_ext[bw].c0) != 0)
-                return 0;
-        }
-        return 1;
+    static gl_t c0[MAXW];
+    if (!base) {
+        for (uint32_t i = 0; i < g->ops->num_wires(g); i++)
+            c0[i] = ext[i].c0;
+        base = c0;
     }
-    if (!is_kind(g, "RandomAccess"))
-        return 0;
-    uint32_t bits = g->params[0], copies = g->params[1], extra = g->params[2];
-    for (uint32_t c = 0; c < copies; c++)
-        for (uint32_t i = 0; i < (1u << bits); i++)
-            if (wire == bv_ra_wire_list(bits, c, i)) {
-                uint32_t idx = 0;
-                for (uint32_t k = 0; k < bits; k++) {
-                    uint32_t bw = bv_ra_wire_bit(bits, copies, extra, c, k);
-                    gl_t b = bits_src_base ? bits_src_base[bw] : bits_src_ext[bw].c0;
-                    idx |= (uint32_t)(b & 1) << k;
-                }
-                return i != idx;
-            }
-    return 0;
+    return bv_gate_ignores_wire(g, base, wire);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -483,7 +424,7 @@ static int make_witness_ext(const bv_gate *g, gl_ext *w, gl_ext *consts, bv_hash
 
 static bv_witness wit;
 static gl_t outb[MAXC];
-static gl_ext outk[MAXC], wk[MAXW], ck[8];
+static gl_ext outk[MAXC], wk[MAXW], ck[BV_PLONK_MAX_CONSTANTS];
 
 static void test_generators_satisfy(void)
 {
@@ -493,7 +434,7 @@ static void test_generators_satisfy(void)
         const bv_gate *g = &gates[gi];
         uint32_t ncons = g->ops->num_constraints(g), nw = g->ops->num_wires(g);
         for (int rep = 0; rep < 4; rep++) {
-            gl_t consts[8];
+            gl_t consts[BV_PLONK_MAX_CONSTANTS];
             bv_hash pi;
             if (make_witness(g, &wit, consts, &pi) != 0)
                 break;
@@ -513,18 +454,41 @@ static void test_generators_satisfy(void)
     CU_ASSERT_EQUAL(failures, 0);
 }
 
+/* The built-in gate types whose constraints defs_for() knows how to solve:
+ * random K-valued satisfying assignments zero eval_ext, and changing any
+ * single wire of one breaks a constraint. */
 static void test_ext_satisfying(void)
 {
     setup_gates();
     failures = 0;
+    static def_t defs[MAXC];
+    int covered = 0;
     for (int gi = 0; gi < ngates; gi++) {
         const bv_gate *g = &gates[gi];
-        for (int rep = 0; rep < 3; rep++) {
-            bv_hash pi;
+        uint32_t ncons = g->ops->num_constraints(g), nw = g->ops->num_wires(g);
+        if (ncons > 0 && defs_for(g, defs) == 0) {
+            printf("\n    %s: no K-valued solver here (generic tests only)", gid(g));
+            continue;
+        }
+        covered++;
+        bv_hash pi;
+        for (int rep = 0; rep < 3; rep++)
             if (make_witness_ext(g, wk, ck, &pi) != 0)
                 break;
+        if (make_witness_ext(g, wk, ck, &pi) != 0)
+            continue;
+        for (uint32_t i = 0; i < nw; i++) {
+            if (dont_care(g, i, NULL, wk))
+                continue;
+            gl_ext saved = wk[i];
+            wk[i] = gl_ext_add(saved, gl_ext_make(rnd_gl(), rnd_nonzero()));
+            eval_ext(g, wk, ck, pi, outk);
+            if (all_zero_ext(outk, ncons))
+                fail_msg("%s: changing wire %u keeps every ext constraint zero", gid(g), i);
+            wk[i] = saved;
         }
     }
+    CU_ASSERT(covered >= 14);
     CU_ASSERT_EQUAL(failures, 0);
 }
 
@@ -537,7 +501,7 @@ static void test_ext_matches_base(void)
         uint32_t ncons = g->ops->num_constraints(g), nw = g->ops->num_wires(g);
         uint32_t nc = g->ops->num_constants(g);
         for (int rep = 0; rep < 5; rep++) {
-            gl_t w[MAXW], consts[8];
+            gl_t w[MAXW], consts[BV_PLONK_MAX_CONSTANTS];
             bv_hash pi;
             for (uint32_t i = 0; i < nw; i++)
                 w[i] = rep == 0 ? 0 : rnd_gl();
@@ -573,7 +537,7 @@ static void test_single_wire_changes(void)
         const bv_gate *g = &gates[gi];
         uint32_t ncons = g->ops->num_constraints(g), nw = g->ops->num_wires(g);
         uint32_t nc = g->ops->num_constants(g);
-        gl_t consts[8];
+        gl_t consts[BV_PLONK_MAX_CONSTANTS];
         bv_hash pi;
         if (make_witness(g, &wit, consts, &pi) != 0)
             continue;
@@ -597,11 +561,14 @@ static void test_single_wire_changes(void)
             }
             w[i] = saved;
         }
-        /* the same in K from a K-valued satisfying assignment */
-        if (make_witness_ext(g, wk, ck, &pi) != 0)
-            continue;
+        /* the same in K: the generated witness embedded, one wire moved off
+         * the base field */
+        for (uint32_t i = 0; i < nw; i++)
+            wk[i] = gl_ext_from_base(w[i]);
+        for (uint32_t i = 0; i < nc; i++)
+            ck[i] = gl_ext_from_base(consts[i]);
         for (uint32_t i = 0; i < nw; i++) {
-            if (dont_care(g, i, NULL, wk))
+            if (dont_care(g, i, w, NULL))
                 continue;
             gl_ext saved = wk[i];
             wk[i] = gl_ext_add(saved, gl_ext_make(rnd_gl(), rnd_nonzero()));
@@ -610,7 +577,6 @@ static void test_single_wire_changes(void)
                 fail_msg("%s: changing wire %u keeps every ext constraint zero", gid(g), i);
             wk[i] = saved;
         }
-        (void)nc;
     }
     CU_ASSERT_EQUAL(failures, 0);
 }
@@ -629,7 +595,8 @@ static void test_degree(void)
         if (ncons == 0)
             continue;
         static gl_t vals[24][MAXC];
-        gl_t a[MAXW], b[MAXW], ca[8], cb[8], w[MAXW], consts[8];
+        gl_t a[MAXW], b[MAXW], ca[BV_PLONK_MAX_CONSTANTS], cb[BV_PLONK_MAX_CONSTANTS], w[MAXW],
+            consts[BV_PLONK_MAX_CONSTANTS];
         bv_hash pi;
         for (int i = 0; i < 4; i++)
             pi.e[i] = rnd_gl();
@@ -1091,6 +1058,52 @@ static void test_validation(void)
     CU_ASSERT_EQUAL(bv_gate_check(&a, 135, 80, 2, &st), BV_ERR_FORMAT);
 }
 
+/* Every registered gate type: a unique kind name found by
+ * bv_gate_ops_by_kind, examples of that kind with distinct ids that pass
+ * bv_gate_check, and an in-circuit evaluator for each example. */
+static void test_registry(void)
+{
+    size_t nk = bv_gate_kind_count();
+    CU_ASSERT(nk >= 14);
+    CU_ASSERT_PTR_NULL(bv_gate_kind_name(nk));
+    CU_ASSERT_EQUAL(bv_gate_kind_examples(nk, NULL, 0), 0);
+    failures = 0;
+    for (size_t k = 0; k < nk; k++) {
+        const char *name = bv_gate_kind_name(k);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(bv_gate_kind_name(j), name) == 0)
+                fail_msg("gate kind %s registered twice", name);
+        const bv_gate_ops *ops = bv_gate_ops_by_kind(name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ops);
+        CU_ASSERT_STRING_EQUAL(ops->kind, name);
+        size_t n = bv_gate_kind_examples(k, NULL, 0);
+        if (n == 0) {
+            fail_msg("gate kind %s has no examples", name);
+            continue;
+        }
+        bv_gate ex[16];
+        CU_ASSERT_FATAL(n <= 16);
+        CU_ASSERT_EQUAL(bv_gate_kind_examples(k, ex, 16), n);
+        for (size_t i = 0; i < n; i++) {
+            bv_status st;
+            if (ex[i].ops != ops)
+                fail_msg("%s: example %zu is of another kind", name, i);
+            else if (bv_gate_check(&ex[i], BV_GATE_MAX_WIRES, BV_GATE_MAX_WIRES,
+                                   BV_PLONK_MAX_CONSTANTS, &st) != BV_OK)
+                fail_msg("%s: example %zu rejected: %s", name, i, st.msg);
+            else if (!bv_gate_eval_circuit_of(&ex[i]))
+                fail_msg("%s: no in-circuit evaluator", gid(&ex[i]));
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(gid(&ex[i]), gid(&ex[j])) == 0)
+                    fail_msg("%s: example listed twice", gid(&ex[i]));
+        }
+        for (size_t i = 0; i < n; i++)
+            bv_gate_free(&ex[i]);
+    }
+    CU_ASSERT_EQUAL(failures, 0);
+}
+
 static void test_deps_and_generator_counts(void)
 {
     setup_gates();
@@ -1119,23 +1132,14 @@ static void test_deps_and_generator_counts(void)
 static void test_random_parameters_are_safe(void)
 {
     int accepted = 0, rejected = 0;
-    for (size_t k = 0; bv_gate_ops_by_kind("Noop") && k < 14; k++) {
-        static const char *kinds[14] = {"Noop",
-                                        "Constant",
-                                        "PublicInput",
-                                        "Arithmetic",
-                                        "ArithmeticExtension",
-                                        "MulExtension",
-                                        "BaseSum",
-                                        "Poseidon",
-                                        "PoseidonMds",
-                                        "RandomAccess",
-                                        "CosetInterpolation",
-                                        "Reducing",
-                                        "ReducingExtension",
-                                        "Exponentiation"};
-        const bv_gate_ops *ops = bv_gate_ops_by_kind(kinds[k]);
+    for (size_t k = 0; k < bv_gate_kind_count(); k++) {
+        const bv_gate_ops *ops = bv_gate_ops_by_kind(bv_gate_kind_name(k));
         CU_ASSERT_PTR_NOT_NULL_FATAL(ops);
+        bv_gate ex[16];
+        size_t nex = bv_gate_kind_examples(k, ex, 16);
+        if (nex > 16)
+            nex = 16;
+        CU_ASSERT_FATAL(nex >= 1);
         for (int trial = 0; trial < 300; trial++) {
             bv_gate g = {.ops = ops};
             for (int i = 0; i < BV_GATE_MAX_PARAMS; i++) {
@@ -1152,12 +1156,18 @@ static void test_random_parameters_are_safe(void)
                 for (uint32_t i = 0; i < g.ndata; i++)
                     data[i] = rnd_gl();
                 g.data = data;
-            } else if (trial % 4 == 1 && is_kind(&g, "CosetInterpolation")) {
-                /* correct weights for the parameters, so deep checks run */
-                bv_gate ok = bv_gate_coset_interpolation(g.params[0], g.params[1]);
-                if (ok.ops) {
-                    g.ndata = ok.ndata;
-                    data = ok.data;
+            } else if (trial % 4 == 1) {
+                /* an example's parameters and data with one parameter
+                 * changed, so the deep checks of gates with data run */
+                const bv_gate *e = &ex[(size_t)trial % nex];
+                uint32_t p = (uint32_t)(rnd() % BV_GATE_MAX_PARAMS);
+                memcpy(g.params, e->params, sizeof g.params);
+                g.params[p] = (uint32_t)(rnd() % 24);
+                if (e->ndata) {
+                    data = malloc(sizeof(gl_t) * e->ndata);
+                    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+                    memcpy(data, e->data, sizeof(gl_t) * e->ndata);
+                    g.ndata = e->ndata;
                     g.data = data;
                 }
             }
@@ -1211,6 +1221,8 @@ static void test_random_parameters_are_safe(void)
             free(ok2);
             free(data);
         }
+        for (size_t i = 0; i < nex; i++)
+            bv_gate_free(&ex[i]);
     }
     CU_ASSERT(accepted > 100);
     CU_ASSERT(rejected > 100);
@@ -1221,12 +1233,12 @@ static void register_suites(void)
     bv_cu_add_suite("gates");
     bv_cu_add_test("generated witnesses satisfy every gate (base and ext)",
                    test_generators_satisfy);
-    bv_cu_add_test("K-valued satisfying assignments", test_ext_satisfying);
     bv_cu_add_test("eval_ext on embedded values equals eval_base", test_ext_matches_base);
     bv_cu_add_test("changing any single wire breaks a constraint", test_single_wire_changes);
     bv_cu_add_test("constraint degrees along random lines", test_degree);
     bv_cu_add_test("generator counts and dependency lists", test_deps_and_generator_counts);
     bv_cu_add_suite("gate specifics");
+    bv_cu_add_test("K-valued satisfying assignments of the built-in types", test_ext_satisfying);
     bv_cu_add_test("PoseidonGate wires equal the spec vectors", test_poseidon_vectors);
     bv_cu_add_test("PoseidonGate output equals the permutation",
                    test_poseidon_random_vs_permutation);
@@ -1239,6 +1251,7 @@ static void register_suites(void)
                    test_base_sum_and_random_access_values);
     bv_cu_add_test("generator input errors", test_generator_errors);
     bv_cu_add_suite("gate shapes and registry");
+    bv_cu_add_test("every registered type has examples and an in-circuit evaluator", test_registry);
     bv_cu_add_test("standard shapes, ids and order", test_standard_shapes);
     bv_cu_add_test("parameters for a config", test_config_parameters);
     bv_cu_add_test("validation of gate parameters and data", test_validation);

@@ -56,7 +56,7 @@ static bv_err load_and_verify(const uint8_t *cb, size_t cl, const uint8_t *pb, s
 {
     bv_verifier_data vd;
     bv_common_data cd;
-    bv_err e = bv_circuit_file_deserialize(cb, cl, &vd, &cd, st);
+    bv_err e = bv_circuit_file_deserialize(cb, cl, BV_LOAD_ALLOW_TEST_CONFIG, &vd, &cd, st);
     if (e != BV_OK)
         return e;
     bv_hash dg;
@@ -83,7 +83,8 @@ static void test_round_trip(void)
     /* re-serialising what was read gives the same bytes */
     bv_verifier_data vd;
     bv_common_data cd;
-    CU_ASSERT_EQUAL_FATAL(bv_circuit_file_deserialize(circuit_bytes, circuit_len, &vd, &cd, &st),
+    CU_ASSERT_EQUAL_FATAL(bv_circuit_file_deserialize(circuit_bytes, circuit_len,
+                                                      BV_LOAD_ALLOW_TEST_CONFIG, &vd, &cd, &st),
                           BV_OK);
     uint8_t *again;
     size_t alen;
@@ -232,9 +233,11 @@ static void test_prover_data(void)
     size_t len;
     CU_ASSERT_EQUAL_FATAL(bv_prover_data_serialize(d, &buf, &len, &st), BV_OK);
     bv_circuit_data *l = NULL;
-    CU_ASSERT_EQUAL(bv_prover_data_deserialize(buf, len, NULL, &l, &st), BV_ERR_UNSUPPORTED);
+    CU_ASSERT_EQUAL(bv_prover_data_deserialize(buf, len, BV_LOAD_ALLOW_TEST_CONFIG, NULL, &l, &st),
+                    BV_ERR_UNSUPPORTED);
     CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "Div"));
-    CU_ASSERT_EQUAL_FATAL(bv_prover_data_deserialize(buf, len, resolve, &l, &st), BV_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        bv_prover_data_deserialize(buf, len, BV_LOAD_ALLOW_TEST_CONFIG, resolve, &l, &st), BV_OK);
     CU_ASSERT(bv_hash_eq(bv_circuit_data_verifier(l)->circuit_digest,
                          bv_circuit_data_verifier(d)->circuit_digest));
     bv_witness *w = bv_witness_new(l);
@@ -252,7 +255,7 @@ static void test_prover_data(void)
      * flip that keeps the file loadable, still describe the same circuit) */
     for (size_t t = 0; t < len; t += (t < 4096 ? 1 : 97)) {
         bv_circuit_data *x2 = NULL;
-        bv_err e = bv_prover_data_deserialize(buf, t, resolve, &x2, &st);
+        bv_err e = bv_prover_data_deserialize(buf, t, BV_LOAD_ALLOW_TEST_CONFIG, resolve, &x2, &st);
         CU_ASSERT_NOT_EQUAL(e, BV_OK);
         if (e == BV_OK)
             bv_circuit_data_free(x2);
@@ -264,7 +267,8 @@ static void test_prover_data(void)
         size_t pos = (size_t)(tu_rand(&seed) % len);
         f[pos] ^= (uint8_t)(1 + tu_rand(&seed) % 255);
         bv_circuit_data *x2 = NULL;
-        if (bv_prover_data_deserialize(f, len, resolve, &x2, &st) == BV_OK) {
+        if (bv_prover_data_deserialize(f, len, BV_LOAD_ALLOW_TEST_CONFIG, resolve, &x2, &st) ==
+            BV_OK) {
             CU_ASSERT(bv_hash_eq(bv_circuit_data_verifier(x2)->circuit_digest,
                                  bv_circuit_data_verifier(d)->circuit_digest));
             bv_circuit_data_free(x2);
@@ -275,6 +279,148 @@ static void test_prover_data(void)
     bv_circuit_data_free(d);
 }
 
+/* Circuit-file bytes of the demo circuit under cfg (2^7 rows). */
+static int circuit_file_for(const bv_plonk_config *cfg, uint8_t **out, size_t *len)
+{
+    bv_demo d;
+    bv_status st;
+    if (bv_demo_build(cfg, 7, &d, &st) != BV_OK) {
+        fprintf(stderr, "demo build: %s\n", st.msg);
+        return -1;
+    }
+    bv_err e = bv_circuit_file_serialize(bv_circuit_data_verifier(d.data),
+                                         bv_circuit_data_common(d.data), out, len, &st);
+    bv_demo_free(&d);
+    return e == BV_OK ? 0 : -1;
+}
+
+static bv_err load_circuit(const uint8_t *b, size_t len, uint32_t flags, bv_status *st)
+{
+    bv_verifier_data vd;
+    bv_common_data cd;
+    bv_err e = bv_circuit_file_deserialize(b, len, flags, &vd, &cd, st);
+    if (e == BV_OK)
+        bv_common_data_release(&cd);
+    return e;
+}
+
+/* Loaders refuse a configuration below 100 conjectured bits, whatever its
+ * label, except the test configuration when the caller allows it. */
+static void test_weak_configs_refused(void)
+{
+    bv_status st;
+    uint8_t *b;
+    size_t len;
+    /* the standard configuration loads without any flag */
+    bv_plonk_config std = bv_plonk_config_standard();
+    CU_ASSERT_EQUAL_FATAL(circuit_file_for(&std, &b, &len), 0);
+    CU_ASSERT_EQUAL(load_circuit(b, len, 0, &st), BV_OK);
+    free(b);
+
+    /* labelled "standard", 1 query and no proof of work: 3 bits */
+    bv_plonk_config weak = bv_plonk_config_standard();
+    weak.fri.num_query_rounds = 1;
+    weak.fri.proof_of_work_bits = 0;
+    CU_ASSERT_EQUAL_FATAL(circuit_file_for(&weak, &b, &len), 0);
+    CU_ASSERT_EQUAL(load_circuit(b, len, 0, &st), BV_ERR_UNSUPPORTED);
+    printf("\n    %s", st.msg);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "\"standard\" gives 3 conjectured bits"));
+    CU_ASSERT_PTR_NULL(strchr(st.msg, '\n'));
+    CU_ASSERT_EQUAL(load_circuit(b, len, BV_LOAD_ALLOW_TEST_CONFIG, &st), BV_ERR_UNSUPPORTED);
+    free(b);
+
+    /* labelled "test" but not the test configuration's parameters */
+    bv_plonk_config fake = bv_plonk_config_test();
+    fake.fri.num_query_rounds = 7;
+    CU_ASSERT_EQUAL_FATAL(circuit_file_for(&fake, &b, &len), 0);
+    CU_ASSERT_EQUAL(load_circuit(b, len, BV_LOAD_ALLOW_TEST_CONFIG, &st), BV_ERR_UNSUPPORTED);
+    free(b);
+
+    /* the test configuration: only when requested */
+    CU_ASSERT_EQUAL(load_circuit(circuit_bytes, circuit_len, 0, &st), BV_ERR_UNSUPPORTED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "--config test"));
+    CU_ASSERT_EQUAL(load_circuit(circuit_bytes, circuit_len, BV_LOAD_ALLOW_TEST_CONFIG, &st),
+                    BV_OK);
+
+    /* the same through the prover-data loader */
+    uint8_t *pd;
+    size_t pdlen;
+    CU_ASSERT_EQUAL_FATAL(bv_prover_data_serialize(demo.data, &pd, &pdlen, &st), BV_OK);
+    bv_circuit_data *d = NULL;
+    CU_ASSERT_EQUAL(bv_prover_data_deserialize(pd, pdlen, 0, NULL, &d, &st), BV_ERR_UNSUPPORTED);
+    CU_ASSERT_PTR_NULL(d);
+    CU_ASSERT_EQUAL(bv_prover_data_deserialize(pd, pdlen, BV_LOAD_ALLOW_TEST_CONFIG, NULL, &d, &st),
+                    BV_OK);
+    bv_circuit_data_free(d);
+    free(pd);
+
+    /* the rule itself */
+    CU_ASSERT_EQUAL(bv_plonk_config_check_security(&std, 0, &st), BV_OK);
+    bv_plonk_config test = bv_plonk_config_test();
+    CU_ASSERT_EQUAL(bv_plonk_config_check_security(&test, 0, &st), BV_ERR_UNSUPPORTED);
+    CU_ASSERT_EQUAL(bv_plonk_config_check_security(&test, 1, &st), BV_OK);
+    bv_plonk_config edge = bv_plonk_config_standard();
+    edge.fri.proof_of_work_bits = 15; /* 99 bits */
+    CU_ASSERT_EQUAL(bv_plonk_config_check_security(&edge, 1, &st), BV_ERR_UNSUPPORTED);
+}
+
+/* A value >= p written into an in-memory proof (which the deserializer
+ * would have refused) is rejected by the verifier's shape check, in every
+ * part of the proof. */
+static void test_noncanonical_in_memory(void)
+{
+    bv_status st;
+    bv_verifier_data vd;
+    bv_common_data cd;
+    CU_ASSERT_EQUAL_FATAL(bv_circuit_file_deserialize(circuit_bytes, circuit_len,
+                                                      BV_LOAD_ALLOW_TEST_CONFIG, &vd, &cd, &st),
+                          BV_OK);
+    bv_proof p;
+    CU_ASSERT_EQUAL_FATAL(bv_proof_deserialize(&cd, proof_bytes, proof_len, &p, NULL, &st), BV_OK);
+    CU_ASSERT_EQUAL_FATAL(bv_verify(&vd, &cd, &p, &st), BV_OK);
+    bv_fri_proof *f = &p.fri;
+    struct {
+        const char *what;
+        uint64_t *slot;
+    } spots[] = {
+        {"wires cap", &p.wires_cap[0].e[1]},
+        {"Z cap", &p.zs_pp_cap[1].e[0]},
+        {"quotient cap", &p.quotient_cap[2].e[3]},
+        {"opening", &p.openings[3].c1},
+        {"public input", &p.public_inputs[0]},
+        {"commit-phase cap", &f->commit_caps[0].e[2]},
+        {"initial leaf", &bv_fri_proof_leaf(f, 1, 2)[3]},
+        {"initial sibling", &bv_fri_proof_leaf_sibs(f, 2, 1)[0].e[1]},
+        {"folding value", &bv_fri_proof_step_evals(f, 3, 0)[1].c0},
+        {"folding sibling", &bv_fri_proof_step_sibs(f, 0, 0)[0].e[3]},
+        {"final polynomial", &f->final_poly[0].c1},
+        {"proof-of-work witness", &f->pow_witness},
+    };
+    for (size_t i = 0; i < sizeof spots / sizeof spots[0]; i++) {
+        uint64_t saved = *spots[i].slot;
+        /* the same residue when it fits (v + p), else some value >= p */
+        *spots[i].slot = saved < (uint64_t)0 - GL_P ? saved + GL_P : GL_P + (saved & 0xff);
+        bv_status_clear(&st);
+        bv_err e = bv_proof_check_shape(&p, &cd, &st);
+        if (e != BV_ERR_FORMAT || !strstr(st.msg, "not canonical"))
+            printf("\n    %s: shape check gave %d (%s)", spots[i].what, e, st.msg);
+        CU_ASSERT_EQUAL(e, BV_ERR_FORMAT);
+        CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "not canonical"));
+        CU_ASSERT_EQUAL(bv_verify(&vd, &cd, &p, &st), BV_ERR_FORMAT);
+        CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "not canonical"));
+        *spots[i].slot = saved;
+    }
+    /* FRI on its own: the FRI verifier's shape check */
+    uint64_t saved = f->pow_witness;
+    f->pow_witness = GL_P;
+    CU_ASSERT_EQUAL(bv_fri_proof_check_canonical(f, &st), BV_ERR_FORMAT);
+    f->pow_witness = saved;
+    CU_ASSERT_EQUAL(bv_fri_proof_check_canonical(f, &st), BV_OK);
+    CU_ASSERT_EQUAL(bv_verify(&vd, &cd, &p, &st), BV_OK);
+    bv_proof_free(&p);
+    bv_common_data_release(&cd);
+}
+
 static void register_suites(void)
 {
     CU_pSuite s = CU_add_suite("proof and circuit files", setup, teardown);
@@ -283,6 +429,10 @@ static void register_suites(void)
     CU_add_test(s, "truncated, extended, garbage proofs", test_proof_truncated_extended_garbage);
     CU_add_test(s, "truncated, extended, flipped circuit files", test_circuit_file_corruption);
     CU_add_test(s, "prover data: write, load, prove, verify; corruption", test_prover_data);
+    CU_add_test(s, "configurations below 100 bits are refused by the loaders",
+                test_weak_configs_refused);
+    CU_add_test(s, "non-canonical values in an in-memory proof are rejected",
+                test_noncanonical_in_memory);
 }
 
 BV_CU_MAIN(register_suites)

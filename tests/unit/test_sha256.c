@@ -34,7 +34,9 @@ static const char *impls[] = {"openssl", "sha-ni"};
 static int select_impl(const char *name)
 {
     if (bv_sha256_select(name) != 0) {
-        printf("\n    SKIP: %s not available on this CPU\n", name);
+        char msg[96];
+        snprintf(msg, sizeof msg, "the %s implementation is not available on this CPU", name);
+        bv_cu_skip(msg);
         return 0;
     }
     return 1;
@@ -81,8 +83,7 @@ static void test_random_messages_agree(void)
 {
 #if BV_HAVE_SHANI_BUILD
     if (!bv_sha256_shani_available()) {
-        printf("\n    SKIP: no SHA extensions on this CPU\n");
-        return;
+        BV_SKIP("no SHA extensions on this CPU");
     }
     uint8_t buf[700];
     for (int iter = 0; iter < 2000; iter++) {
@@ -102,7 +103,7 @@ static void test_random_messages_agree(void)
         CU_ASSERT_EQUAL(memcmp(a, b, 32), 0);
     }
 #else
-    printf("\n    SKIP: not an x86 build\n");
+    BV_SKIP("not an x86 build");
 #endif
 }
 

@@ -95,8 +95,31 @@ static bv_err arith_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_arithmetic = {
-    .ops = &arith_ops_table, .check = arith_check, .routed = arith_wires};
+static void arith_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                               const bv_ext_target *consts, const bv_hash_target *pi,
+                               bv_ext_target *out)
+{
+    (void)pi;
+    for (uint32_t j = 0; j < NOPS(g); j++) {
+        const bv_ext_target *o = w + 4 * j;
+        /* u = c0*m0*m1 - out; out - (c0*m0*m1 + c1*a) = -(c1*a) - u */
+        bv_ext_target t = bv_gadget_ext_mul(c, o[0], o[1]);
+        bv_ext_target u = bv_gadget_ext_mul_sub(c, t, consts[0], o[3]);
+        out[j] = bv_gadget_ext_arith(c, gl_neg(1), o[2], consts[1], gl_neg(1), u);
+    }
+}
+
+static size_t arith_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_arithmetic(BV_STD_ARITH_OPS));
+    return bv_gate_example(out, cap, n, bv_gate_arithmetic(1));
+}
+
+const bv_gate_kind bv_gate_kind_arithmetic = {.ops = &arith_ops_table,
+                                              .check = arith_check,
+                                              .routed = arith_wires,
+                                              .eval_circuit = arith_eval_circuit,
+                                              .examples = arith_examples};
 
 bv_gate bv_gate_arithmetic(uint32_t num_ops)
 {

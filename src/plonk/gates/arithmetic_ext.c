@@ -105,8 +105,31 @@ static bv_err aext_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_arithmetic_ext = {
-    .ops = &aext_ops_table, .check = aext_check, .routed = aext_wires};
+static void aext_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                              const bv_ext_target *consts, const bv_hash_target *pi,
+                              bv_ext_target *out)
+{
+    (void)pi;
+    for (uint32_t j = 0; j < NOPS(g); j++) {
+        const bv_ext_target *o = w + 8 * j;
+        bv_calg prod = calg_mul(c, calg_at(o, 0), calg_at(o, 2));
+        bv_calg comp =
+            calg_add(c, calg_scalar(c, prod, consts[0]), calg_scalar(c, calg_at(o, 4), consts[1]));
+        calg_out(out + 2 * j, calg_sub(c, calg_at(o, 6), comp));
+    }
+}
+
+static size_t aext_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_arithmetic_ext(BV_STD_ARITH_EXT_OPS));
+    return bv_gate_example(out, cap, n, bv_gate_arithmetic_ext(1));
+}
+
+const bv_gate_kind bv_gate_kind_arithmetic_ext = {.ops = &aext_ops_table,
+                                                  .check = aext_check,
+                                                  .routed = aext_wires,
+                                                  .eval_circuit = aext_eval_circuit,
+                                                  .examples = aext_examples};
 
 bv_gate bv_gate_arithmetic_ext(uint32_t num_ops)
 {

@@ -116,8 +116,53 @@ static bv_err bsum_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_base_sum = {
-    .ops = &bsum_ops, .check = bsum_check, .routed = bsum_wires};
+static void bsum_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                              const bv_ext_target *consts, const bv_hash_target *pi,
+                              bv_ext_target *out)
+{
+    (void)consts;
+    (void)pi;
+    uint32_t n = NLIMBS(g), base = BASE(g);
+    bv_ext_target acc = bv_gadget_ext_zero(c);
+    for (uint32_t i = n; i-- > 0;)
+        acc = bv_gadget_ext_arith(c, base, acc, bv_gadget_ext_one(c), 1, w[1 + i]);
+    out[0] = bv_gadget_ext_sub(c, acc, w[0]);
+    for (uint32_t i = 0; i < n; i++) {
+        bv_ext_target limb = w[1 + i], prod = limb;
+        /* prod * (limb - k) = prod*limb - k*prod */
+        for (uint32_t k = 1; k < base; k++)
+            prod = bv_gadget_ext_arith(c, 1, prod, limb, gl_neg(k), prod);
+        out[1 + i] = prod;
+    }
+}
+
+static size_t bsum_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_base_sum(BV_STD_BASE_SUM_LIMBS, 2));
+    n = bv_gate_example(out, cap, n, bv_gate_base_sum(32, 2));
+    n = bv_gate_example(out, cap, n, bv_gate_base_sum(16, 4));
+    return bv_gate_example(out, cap, n, bv_gate_base_sum(5, 3));
+}
+
+/* The sum must fit the limbs: below min(base^limbs, p). */
+static gl_t bsum_sample_free(const bv_gate *g, uint32_t wire, uint64_t r)
+{
+    if (wire != 0)
+        return gl_from_u64(r);
+    unsigned __int128 lim = 1;
+    for (uint32_t i = 0; i < NLIMBS(g) && lim < GL_P; i++)
+        lim *= BASE(g);
+    if (lim > GL_P)
+        lim = GL_P;
+    return (gl_t)(r % (uint64_t)lim);
+}
+
+const bv_gate_kind bv_gate_kind_base_sum = {.ops = &bsum_ops,
+                                            .check = bsum_check,
+                                            .routed = bsum_wires,
+                                            .eval_circuit = bsum_eval_circuit,
+                                            .examples = bsum_examples,
+                                            .sample_free = bsum_sample_free};
 
 bv_gate bv_gate_base_sum(uint32_t num_limbs, uint32_t base)
 {

@@ -61,8 +61,26 @@ static bv_err constant_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_constant = {
-    .ops = &constant_ops, .check = constant_check, .routed = constant_n};
+static void constant_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                                  const bv_ext_target *consts, const bv_hash_target *pi,
+                                  bv_ext_target *out)
+{
+    (void)pi;
+    for (uint32_t i = 0; i < NCONST(g); i++)
+        out[i] = bv_gadget_ext_sub(c, consts[i], w[i]);
+}
+
+static size_t constant_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_constant(BV_STD_NUM_CONSTANTS));
+    return bv_gate_example(out, cap, n, bv_gate_constant(1));
+}
+
+const bv_gate_kind bv_gate_kind_constant = {.ops = &constant_ops,
+                                            .check = constant_check,
+                                            .routed = constant_n,
+                                            .eval_circuit = constant_eval_circuit,
+                                            .examples = constant_examples};
 
 bv_gate bv_gate_constant(uint32_t num_consts)
 {

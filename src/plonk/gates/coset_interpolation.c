@@ -232,8 +232,70 @@ static bv_err ci_check(const bv_gate *g, bv_status *st)
     return BV_OK;
 }
 
-const bv_gate_kind bv_gate_kind_coset_interpolation = {
-    .ops = &ci_ops, .check = ci_check, .routed = ci_routed};
+static void ci_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                            const bv_ext_target *consts, const bv_hash_target *pi,
+                            bv_ext_target *out)
+{
+    (void)consts;
+    (void)pi;
+    uint32_t s = SBITS(g), d = DEG(g), n = NPTS(g), k = 0;
+    uint32_t nint = NINT(g);
+    gl_t h[1u << BV_CI_MAX_BITS];
+    gl_powers(h, gl_root_of_unity(s), n);
+    bv_ext_target shift = w[BV_CI_WIRE_SHIFT];
+    bv_calg z = calg_at(w, bv_ci_wire_point(s));
+    bv_calg zs = calg_at(w, bv_ci_wire_shifted_point(s, d));
+    calg_out(out + k, calg_sub(c, z, calg_scalar(c, zs, shift)));
+    k += 2;
+    bv_ext_target zero = bv_gadget_ext_zero(c);
+    bv_calg e = {zero, zero}, p = {bv_gadget_ext_one(c), zero};
+    for (uint32_t seg = 0; seg <= nint; seg++) {
+        if (seg > 0) {
+            bv_calg ie = calg_at(w, bv_ci_wire_int_eval(s, seg - 1));
+            bv_calg ip = calg_at(w, bv_ci_wire_int_prod(s, d, seg - 1));
+            calg_out(out + k, calg_sub(c, ie, e));
+            calg_out(out + k + 2, calg_sub(c, ip, p));
+            k += 4;
+            e = ie;
+            p = ip;
+        }
+        uint32_t lo = seg == 0 ? 0 : 1 + (d - 1) * seg;
+        uint32_t hi = seg == 0 ? d : (lo + d - 1 < n ? lo + d - 1 : n);
+        for (uint32_t i = lo; i < hi; i++) {
+            bv_calg term = {cext_add_const(c, zs.a0, gl_neg(h[i])), zs.a1};
+            bv_calg wv = calg_scalar(c, calg_at(w, bv_ci_wire_value(i)),
+                                     bv_gadget_ext_constant(c, gl_ext_from_base(g->data[i])));
+            e = calg_add(c, calg_mul(c, e, term), calg_mul(c, wv, p));
+            p = calg_mul(c, p, term);
+        }
+    }
+    calg_out(out + k, calg_sub(c, calg_at(w, bv_ci_wire_eval(s)), e));
+}
+
+static size_t ci_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(
+        out, cap, 0, bv_gate_coset_interpolation(BV_STD_CI_SUBGROUP_BITS, BV_STD_CI_DEGREE));
+    n = bv_gate_example(out, cap, n, bv_gate_coset_interpolation(3, 4));
+    n = bv_gate_example(out, cap, n, bv_gate_coset_interpolation(4, 16));
+    n = bv_gate_example(out, cap, n, bv_gate_coset_interpolation(2, 2));
+    return bv_gate_example(out, cap, n, bv_gate_coset_interpolation(4, 3));
+}
+
+/* The generator fails on a zero shift. */
+static gl_t ci_sample_free(const bv_gate *g, uint32_t wire, uint64_t r)
+{
+    (void)g;
+    gl_t v = gl_from_u64(r);
+    return wire == BV_CI_WIRE_SHIFT && v == 0 ? 1 : v;
+}
+
+const bv_gate_kind bv_gate_kind_coset_interpolation = {.ops = &ci_ops,
+                                                       .check = ci_check,
+                                                       .routed = ci_routed,
+                                                       .eval_circuit = ci_eval_circuit,
+                                                       .examples = ci_examples,
+                                                       .sample_free = ci_sample_free};
 
 bv_gate bv_gate_coset_interpolation(uint32_t subgroup_bits, uint32_t degree)
 {

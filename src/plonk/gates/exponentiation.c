@@ -122,8 +122,59 @@ static bv_err exp_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_exponentiation = {
-    .ops = &exp_ops, .check = exp_check, .routed = exp_routed};
+static void exp_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                             const bv_ext_target *consts, const bv_hash_target *pi,
+                             bv_ext_target *out)
+{
+    (void)consts;
+    (void)pi;
+    uint32_t nb = NBITS(g);
+    bv_ext_target base = w[BV_EXP_WIRE_BASE], one = bv_gadget_ext_one(c);
+    bv_ext_target bm1 = bv_gadget_ext_sub(c, base, one), prev = one;
+    for (uint32_t i = 0; i < nb; i++) {
+        /* bit*base + 1 - bit = bit*(base - 1) + 1 */
+        bv_ext_target f = bv_gadget_ext_mul_add(c, w[bv_exp_wire_bit(nb - 1 - i)], bm1, one);
+        bv_ext_target t = w[bv_exp_wire_int(nb, i)];
+        out[i] = i == 0 ? bv_gadget_ext_sub(c, f, t)
+                        : bv_gadget_ext_mul_sub(c, bv_gadget_ext_square(c, prev), f, t);
+        prev = t;
+    }
+    out[nb] = bv_gadget_ext_sub(c, w[bv_exp_wire_out(nb)], prev);
+}
+
+static size_t exp_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_exponentiation(BV_STD_EXP_BITS));
+    n = bv_gate_example(out, cap, n, bv_gate_exponentiation(5));
+    return bv_gate_example(out, cap, n, bv_gate_exponentiation(1));
+}
+
+/* The generator needs boolean exponent bits. */
+static gl_t exp_sample_free(const bv_gate *g, uint32_t wire, uint64_t r)
+{
+    if (wire >= 1 && wire <= NBITS(g))
+        return r & 1;
+    return gl_from_u64(r);
+}
+
+/* x^0 = 1 whatever x is. */
+static int exp_ignores_wire(const bv_gate *g, const gl_t *wires, uint32_t wire)
+{
+    if (wire != BV_EXP_WIRE_BASE)
+        return 0;
+    for (uint32_t i = 0; i < NBITS(g); i++)
+        if (wires[bv_exp_wire_bit(i)] != 0)
+            return 0;
+    return 1;
+}
+
+const bv_gate_kind bv_gate_kind_exponentiation = {.ops = &exp_ops,
+                                                  .check = exp_check,
+                                                  .routed = exp_routed,
+                                                  .eval_circuit = exp_eval_circuit,
+                                                  .examples = exp_examples,
+                                                  .sample_free = exp_sample_free,
+                                                  .ignores_wire = exp_ignores_wire};
 
 bv_gate bv_gate_exponentiation(uint32_t num_power_bits)
 {

@@ -1,15 +1,16 @@
 /*
  * gates_internal.h - helpers shared by the gate implementations (not a public
- * API): the extension algebra A = K[Y]/(Y^2 - 7) used by the ext-form
- * evaluation of gates that pair wires, dependency-list writers, and the table
- * of gate types the registry and bv_gate_check() walk.
+ * API): the extension algebra A = K[Y]/(Y^2 - 7) used by the ext-form and
+ * in-circuit evaluation of gates that pair wires, dependency-list writers,
+ * and the table of gate types the registry, bv_gate_check(), the in-circuit
+ * evaluator and the gate tests walk.
  */
 #ifndef BALVERIFY_GATES_INTERNAL_H
 #define BALVERIFY_GATES_INTERNAL_H
 
 #include <stdio.h>
 
-#include "balverify/gadgets.h"
+#include "balverify/circuit_arith.h"
 #include "balverify/gates.h"
 
 /* ---- extension algebra (PROOF_SYSTEM.md section 1.4) ---- */
@@ -74,6 +75,49 @@ static inline void pair_out(gl_t *out, gl_ext a)
     out[1] = a.c1;
 }
 
+/* ---- the extension algebra on extension targets (in-circuit evaluation) ---- */
+
+/* An element of A held by two extension targets; a product costs four
+ * extension products. */
+typedef struct {
+    bv_ext_target a0, a1;
+} bv_calg;
+
+static inline bv_calg calg_at(const bv_ext_target *w, uint32_t i)
+{
+    return (bv_calg){w[i], w[i + 1]};
+}
+static inline bv_calg calg_add(bv_circuit *c, bv_calg x, bv_calg y)
+{
+    return (bv_calg){bv_gadget_ext_add(c, x.a0, y.a0), bv_gadget_ext_add(c, x.a1, y.a1)};
+}
+static inline bv_calg calg_sub(bv_circuit *c, bv_calg x, bv_calg y)
+{
+    return (bv_calg){bv_gadget_ext_sub(c, x.a0, y.a0), bv_gadget_ext_sub(c, x.a1, y.a1)};
+}
+/* (x0 y0 + 7 x1 y1, x0 y1 + x1 y0) */
+static inline bv_calg calg_mul(bv_circuit *c, bv_calg x, bv_calg y)
+{
+    bv_ext_target a0 = bv_gadget_ext_arith(c, 7, x.a1, y.a1, 1, bv_gadget_ext_mul(c, x.a0, y.a0));
+    bv_ext_target a1 = bv_gadget_ext_mul_add(c, x.a0, y.a1, bv_gadget_ext_mul(c, x.a1, y.a0));
+    return (bv_calg){a0, a1};
+}
+/* k * x for k in K */
+static inline bv_calg calg_scalar(bv_circuit *c, bv_calg x, bv_ext_target k)
+{
+    return (bv_calg){bv_gadget_ext_mul(c, x.a0, k), bv_gadget_ext_mul(c, x.a1, k)};
+}
+static inline void calg_out(bv_ext_target *out, bv_calg x)
+{
+    out[0] = x.a0;
+    out[1] = x.a1;
+}
+/* x + k for k in F only touches coefficient 0: one base op */
+static inline bv_ext_target cext_add_const(bv_circuit *c, bv_ext_target x, gl_t k)
+{
+    return (bv_ext_target){bv_gadget_add_const(c, x.c0, k), x.c1};
+}
+
 /* ---- generator helpers ---- */
 
 /* Appends wires row:[start, start+len) to deps (writing only below cap). */
@@ -102,6 +146,10 @@ static inline bv_err wit_set_pair(bv_witness *w, uint32_t row, uint32_t col, gl_
 
 /* ---- gate-type table ---- */
 
+/* One entry per gate type: everything the proof system, the recursive
+ * verifier and the gate tests need to know about it. Adding a gate type is
+ * one file defining its ops and its bv_gate_kind, plus one line in the
+ * registry list (registry.c); docs/GATES.md. */
 typedef struct {
     const bv_gate_ops *ops;
     /* Parameter / data validation (ranges that keep every size small). */
@@ -110,16 +158,37 @@ typedef struct {
     uint32_t (*routed)(const bv_gate *g);
     /* In-circuit evaluation of the constraints (the recursive verifier):
      * the same polynomials as eval_ext, built with extension-target
-     * arithmetic; out has num_constraints entries. NULL: not supported. */
+     * arithmetic (circuit_arith.h); out has num_constraints entries. NULL:
+     * the gate cannot be verified recursively. */
     bv_gate_eval_circuit_fn eval_circuit;
     /* Test support: writes up to cap example instances (the parameters a
-     * circuit uses and small corner cases), returns how many there are. */
+     * standard circuit uses first, then other parameters and small corner
+     * cases) and returns how many there are; the caller frees the written
+     * ones with bv_gate_free(). Every gate test runs on every example. */
     size_t (*examples)(bv_gate *out, size_t cap);
     /* Test support: a random value for free input wire `wire` inside the
      * domain the generators accept, from the random word r (NULL: any field
      * element). */
     gl_t (*sample_free)(const bv_gate *g, uint32_t wire, uint64_t r);
+    /* Test support: 1 when, at the satisfying assignment `wires` (values in
+     * F), no constraint depends on wire `wire` (the list entries a
+     * RandomAccess copy does not select). NULL: every wire matters. */
+    int (*ignores_wire)(const bv_gate *g, const gl_t *wires, uint32_t wire);
+    /* Wires bound to the public-input hash: the index k < 4 of the hash
+     * element wire `wire` must equal, or -1 (NULL: none). */
+    int (*public_input_wire)(const bv_gate *g, uint32_t wire);
 } bv_gate_kind;
+
+/* Appends example instance g at position n of out (when n < cap, else frees
+ * it); returns n + 1. For the examples hooks. */
+static inline size_t bv_gate_example(bv_gate *out, size_t cap, size_t n, bv_gate g)
+{
+    if (n < cap)
+        out[n] = g;
+    else
+        bv_gate_free(&g);
+    return n + 1;
+}
 
 extern const bv_gate_kind bv_gate_kind_noop, bv_gate_kind_constant, bv_gate_kind_public_input,
     bv_gate_kind_arithmetic, bv_gate_kind_arithmetic_ext, bv_gate_kind_mul_ext,

@@ -94,8 +94,29 @@ static bv_err mext_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_mul_ext = {
-    .ops = &mext_ops_table, .check = mext_check, .routed = mext_wires};
+static void mext_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                              const bv_ext_target *consts, const bv_hash_target *pi,
+                              bv_ext_target *out)
+{
+    (void)pi;
+    for (uint32_t j = 0; j < NOPS(g); j++) {
+        const bv_ext_target *o = w + 6 * j;
+        bv_calg comp = calg_scalar(c, calg_mul(c, calg_at(o, 0), calg_at(o, 2)), consts[0]);
+        calg_out(out + 2 * j, calg_sub(c, calg_at(o, 4), comp));
+    }
+}
+
+static size_t mext_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_mul_ext(BV_STD_MUL_EXT_OPS));
+    return bv_gate_example(out, cap, n, bv_gate_mul_ext(2));
+}
+
+const bv_gate_kind bv_gate_kind_mul_ext = {.ops = &mext_ops_table,
+                                           .check = mext_check,
+                                           .routed = mext_wires,
+                                           .eval_circuit = mext_eval_circuit,
+                                           .examples = mext_examples};
 
 bv_gate bv_gate_mul_ext(uint32_t num_ops)
 {

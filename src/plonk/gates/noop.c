@@ -49,8 +49,28 @@ static bv_err noop_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_noop = {
-    .ops = &noop_ops, .check = noop_check, .routed = bv_gate_zero};
+static void noop_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                              const bv_ext_target *consts, const bv_hash_target *pi,
+                              bv_ext_target *out)
+{
+    (void)c;
+    (void)g;
+    (void)w;
+    (void)consts;
+    (void)pi;
+    (void)out;
+}
+
+static size_t noop_examples(bv_gate *out, size_t cap)
+{
+    return bv_gate_example(out, cap, 0, bv_gate_noop());
+}
+
+const bv_gate_kind bv_gate_kind_noop = {.ops = &noop_ops,
+                                        .check = noop_check,
+                                        .routed = bv_gate_zero,
+                                        .eval_circuit = noop_eval_circuit,
+                                        .examples = noop_examples};
 
 bv_gate bv_gate_noop(void)
 {

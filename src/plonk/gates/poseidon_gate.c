@@ -16,6 +16,8 @@
  * the same constraint polynomials: eval_base (the prover's hot path) uses the
  * fast form, eval_ext and the generator the textbook one.
  */
+#include <string.h>
+
 #include "hash/poseidon_internal.h"
 #include "plonk/gates/gates_internal.h"
 
@@ -353,8 +355,158 @@ static bv_err pos_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_poseidon = {
-    .ops = &pos_ops, .check = pos_check, .routed = pos_routed};
+/* ---- in-circuit evaluation ---- */
+
+static bv_ext_target sbox_circuit(bv_circuit *c, bv_ext_target x)
+{
+    bv_ext_target x2 = bv_gadget_ext_square(c, x);
+    bv_ext_target x3 = bv_gadget_ext_mul(c, x2, x);
+    bv_ext_target x4 = bv_gadget_ext_square(c, x2);
+    return bv_gadget_ext_mul(c, x3, x4);
+}
+
+/* Inverse of the Poseidon MDS matrix (Gauss-Jordan over F; the matrix is
+ * invertible, being MDS). */
+static void mds_inverse(gl_t inv[12][12])
+{
+    gl_t a[12][24];
+    for (uint32_t r = 0; r < 12; r++)
+        for (uint32_t j = 0; j < 24; j++)
+            a[r][j] = j < 12 ? bv_poseidon_mds_entry(r, j) : (j - 12 == r);
+    for (uint32_t col = 0; col < 12; col++) {
+        uint32_t piv = col;
+        while (a[piv][col] == 0)
+            piv++;
+        for (uint32_t j = 0; j < 24; j++) {
+            gl_t t = a[col][j];
+            a[col][j] = a[piv][j];
+            a[piv][j] = t;
+        }
+        gl_t f = gl_inv(a[col][col]);
+        for (uint32_t j = 0; j < 24; j++)
+            a[col][j] = gl_mul(a[col][j], f);
+        for (uint32_t r = 0; r < 12; r++)
+            if (r != col && a[r][col] != 0) {
+                gl_t m = a[r][col];
+                for (uint32_t j = 0; j < 24; j++)
+                    a[r][j] = gl_sub(a[r][j], gl_mul(m, a[col][j]));
+            }
+    }
+    for (uint32_t r = 0; r < 12; r++)
+        for (uint32_t j = 0; j < 12; j++)
+            inv[r][j] = a[r][12 + j];
+}
+
+/* Round constants of the partial rounds with lanes 1..11 pushed back through
+ * the MDS layers: round r adds the vector pre[r] before its S-box (all lanes
+ * for the first partial round, lane 0 only for the others) and post[r] to
+ * lane 0 after it. Since
+ *     s + c = M y + (c0, 0) + M u  with  u = M^-1 (0, c1..c11),
+ *     y + u = S0(x + (0, u1..u11)) + (u0, 0)   (S0 only touches lane 0),
+ * the states entering every lane-0 S-box and the state after the last
+ * partial round are unchanged, while 54 distinct constants replace 264 (each
+ * distinct constant of a circuit costs a constant slot). */
+static void pushed_partial_constants(gl_t pre[BV_POSEIDON_PARTIAL_ROUNDS][12],
+                                     gl_t post[BV_POSEIDON_PARTIAL_ROUNDS])
+{
+    const int hf = BV_POSEIDON_HALF_FULL_ROUNDS, pr = BV_POSEIDON_PARTIAL_ROUNDS;
+    gl_t minv[12][12];
+    mds_inverse(minv);
+    for (int k = 0; k < pr; k++) {
+        memcpy(pre[k], bv_poseidon_rc[hf + k], sizeof pre[k]);
+        post[k] = 0;
+    }
+    for (int k = pr - 1; k > 0; k--) {
+        gl_t u[12];
+        for (int r = 0; r < 12; r++) {
+            gl_t acc = 0;
+            for (int j = 1; j < 12; j++)
+                acc = gl_add(acc, gl_mul(minv[r][j], pre[k][j]));
+            u[r] = acc;
+        }
+        for (int j = 1; j < 12; j++) {
+            pre[k - 1][j] = gl_add(pre[k - 1][j], u[j]);
+            pre[k][j] = 0;
+        }
+        post[k - 1] = u[0];
+    }
+}
+
+static void pos_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                             const bv_ext_target *consts, const bv_hash_target *pi,
+                             bv_ext_target *out)
+{
+    (void)g;
+    (void)consts;
+    (void)pi;
+    bv_ext_target swap = w[BV_POSEIDON_WIRE_SWAP];
+    bv_ext_target s[12];
+    int k = 0;
+    out[k++] = bv_gadget_ext_mul_sub(c, swap, swap, swap);
+    for (int i = 0; i < 4; i++) {
+        bv_ext_target delta = w[BV_POSEIDON_WIRE_DELTA + i];
+        bv_ext_target d = bv_gadget_ext_sub(c, w[i + 4], w[i]);
+        out[k++] = bv_gadget_ext_mul_sub(c, swap, d, delta);
+        s[i] = bv_gadget_ext_add(c, w[i], delta);
+        s[i + 4] = bv_gadget_ext_sub(c, w[i + 4], delta);
+    }
+    for (int i = 8; i < 12; i++)
+        s[i] = w[i];
+    const int hf = BV_POSEIDON_HALF_FULL_ROUNDS, pr = BV_POSEIDON_PARTIAL_ROUNDS;
+    gl_t pre[BV_POSEIDON_PARTIAL_ROUNDS][12], post[BV_POSEIDON_PARTIAL_ROUNDS];
+    pushed_partial_constants(pre, post);
+    for (int r = 0; r < BV_POSEIDON_ROUNDS; r++) {
+        int full = r < hf || r >= hf + pr;
+        if (full) {
+            for (int i = 0; i < 12; i++)
+                s[i] = cext_add_const(c, s[i], bv_poseidon_rc[r][i]);
+            for (int i = 0; i < 12; i++) {
+                int wi = -1;
+                if (r > 0 && r < hf)
+                    wi = BV_POSEIDON_WIRE_FULL0 + 12 * (r - 1) + i;
+                else if (r >= hf + pr)
+                    wi = BV_POSEIDON_WIRE_FULL1 + 12 * (r - hf - pr) + i;
+                if (wi >= 0) {
+                    out[k++] = bv_gadget_ext_sub(c, s[i], w[wi]);
+                    s[i] = w[wi];
+                }
+                s[i] = sbox_circuit(c, s[i]);
+            }
+        } else {
+            int pk = r - hf;
+            for (int i = 0; i < 12; i++)
+                if (pre[pk][i] != 0)
+                    s[i] = cext_add_const(c, s[i], pre[pk][i]);
+            bv_ext_target wv = w[BV_POSEIDON_WIRE_PARTIAL + pk];
+            out[k++] = bv_gadget_ext_sub(c, s[0], wv);
+            s[0] = sbox_circuit(c, wv);
+            if (post[pk] != 0)
+                s[0] = cext_add_const(c, s[0], post[pk]);
+        }
+        bv_gadget_poseidon_mds_ext(c, s, s);
+    }
+    for (int i = 0; i < 12; i++)
+        out[k++] = bv_gadget_ext_sub(c, s[i], w[BV_POSEIDON_WIRE_OUT + i]);
+}
+
+static size_t pos_examples(bv_gate *out, size_t cap)
+{
+    return bv_gate_example(out, cap, 0, bv_gate_poseidon());
+}
+
+/* The generator needs a boolean swap. */
+static gl_t pos_sample_free(const bv_gate *g, uint32_t wire, uint64_t r)
+{
+    (void)g;
+    return wire == BV_POSEIDON_WIRE_SWAP ? r & 1 : gl_from_u64(r);
+}
+
+const bv_gate_kind bv_gate_kind_poseidon = {.ops = &pos_ops,
+                                            .check = pos_check,
+                                            .routed = pos_routed,
+                                            .eval_circuit = pos_eval_circuit,
+                                            .examples = pos_examples,
+                                            .sample_free = pos_sample_free};
 
 bv_gate bv_gate_poseidon(void)
 {

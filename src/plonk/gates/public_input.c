@@ -56,8 +56,39 @@ static bv_err pi_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_public_input = {
-    .ops = &pi_ops, .check = pi_check, .routed = pi_four};
+static void pi_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                            const bv_ext_target *consts, const bv_hash_target *pi,
+                            bv_ext_target *out)
+{
+    (void)g;
+    (void)consts;
+    if (!pi) {
+        bv_circuit_fail(c, BV_ERR_ARG, "PublicInput gate evaluated without the public-input hash");
+        for (uint32_t i = 0; i < 4; i++)
+            out[i] = bv_gadget_ext_zero(c);
+        return;
+    }
+    for (uint32_t i = 0; i < 4; i++)
+        out[i] = bv_gadget_ext_sub(c, w[i], bv_gadget_ext_from_base(c, pi->e[i]));
+}
+
+static size_t pi_examples(bv_gate *out, size_t cap)
+{
+    return bv_gate_example(out, cap, 0, bv_gate_public_input());
+}
+
+static int pi_wire(const bv_gate *g, uint32_t wire)
+{
+    (void)g;
+    return wire < 4 ? (int)wire : -1;
+}
+
+const bv_gate_kind bv_gate_kind_public_input = {.ops = &pi_ops,
+                                                .check = pi_check,
+                                                .routed = pi_four,
+                                                .eval_circuit = pi_eval_circuit,
+                                                .examples = pi_examples,
+                                                .public_input_wire = pi_wire};
 
 bv_gate bv_gate_public_input(void)
 {

@@ -175,8 +175,86 @@ static bv_err ra_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_random_access = {
-    .ops = &ra_ops, .check = ra_check, .routed = ra_routed};
+static void ra_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                            const bv_ext_target *consts, const bv_hash_target *pi,
+                            bv_ext_target *out)
+{
+    (void)pi;
+    uint32_t bits = BITS(g), copies = COPIES(g), extra = EXTRA(g), k = 0;
+    if (bits > BV_RA_MAX_BITS) {
+        bv_circuit_fail(c, BV_ERR_ARG, "RandomAccess gate with %u index bits (at most %u)", bits,
+                        BV_RA_MAX_BITS);
+        return;
+    }
+    bv_ext_target list[1u << BV_RA_MAX_BITS];
+    for (uint32_t cp = 0; cp < copies; cp++) {
+        for (uint32_t b = 0; b < bits; b++) {
+            bv_ext_target bit = w[bv_ra_wire_bit(bits, copies, extra, cp, b)];
+            out[k++] = bv_gadget_ext_mul_sub(c, bit, bit, bit);
+        }
+        bv_ext_target recon = bv_gadget_ext_zero(c);
+        for (uint32_t b = bits; b-- > 0;)
+            recon = bv_gadget_ext_arith(c, 2, recon, bv_gadget_ext_one(c), 1,
+                                        w[bv_ra_wire_bit(bits, copies, extra, cp, b)]);
+        out[k++] = bv_gadget_ext_sub(c, recon, w[bv_ra_wire_index(bits, cp)]);
+        uint32_t len = 1u << bits;
+        for (uint32_t i = 0; i < len; i++)
+            list[i] = w[bv_ra_wire_list(bits, cp, i)];
+        for (uint32_t b = 0; b < bits; b++) {
+            bv_ext_target bit = w[bv_ra_wire_bit(bits, copies, extra, cp, b)];
+            len /= 2;
+            for (uint32_t i = 0; i < len; i++)
+                list[i] = bv_gadget_ext_mul_add(
+                    c, bit, bv_gadget_ext_sub(c, list[2 * i + 1], list[2 * i]), list[2 * i]);
+        }
+        out[k++] = bv_gadget_ext_sub(c, list[0], w[bv_ra_wire_claimed(bits, cp)]);
+    }
+    for (uint32_t i = 0; i < extra; i++)
+        out[k++] = bv_gadget_ext_sub(c, consts[i], w[bv_ra_wire_extra_constant(bits, copies, i)]);
+}
+
+static size_t ra_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(
+        out, cap, 0,
+        bv_gate_random_access(BV_STD_RA_BITS, BV_STD_RA_COPIES, BV_STD_RA_EXTRA_CONSTANTS));
+    n = bv_gate_example(out, cap, n, bv_gate_random_access(2, 3, 1));
+    n = bv_gate_example(out, cap, n, bv_gate_random_access(5, 2, 0));
+    return bv_gate_example(out, cap, n, bv_gate_random_access(1, 1, 0));
+}
+
+/* The generator needs index < 2^bits. */
+static gl_t ra_sample_free(const bv_gate *g, uint32_t wire, uint64_t r)
+{
+    for (uint32_t cp = 0; cp < COPIES(g); cp++)
+        if (wire == bv_ra_wire_index(BITS(g), cp))
+            return r % VEC(g);
+    return gl_from_u64(r);
+}
+
+/* The list entries a copy does not select. */
+static int ra_ignores_wire(const bv_gate *g, const gl_t *wires, uint32_t wire)
+{
+    uint32_t bits = BITS(g), copies = COPIES(g), extra = EXTRA(g);
+    for (uint32_t cp = 0; cp < copies; cp++) {
+        uint32_t first = bv_ra_wire_list(bits, cp, 0);
+        if (wire < first || wire >= first + VEC(g))
+            continue;
+        uint32_t idx = 0;
+        for (uint32_t k = 0; k < bits; k++)
+            idx |= (uint32_t)(wires[bv_ra_wire_bit(bits, copies, extra, cp, k)] & 1) << k;
+        return wire - first != idx;
+    }
+    return 0;
+}
+
+const bv_gate_kind bv_gate_kind_random_access = {.ops = &ra_ops,
+                                                 .check = ra_check,
+                                                 .routed = ra_routed,
+                                                 .eval_circuit = ra_eval_circuit,
+                                                 .examples = ra_examples,
+                                                 .sample_free = ra_sample_free,
+                                                 .ignores_wire = ra_ignores_wire};
 
 bv_gate bv_gate_random_access(uint32_t bits, uint32_t num_copies, uint32_t num_extra_constants)
 {

@@ -82,6 +82,19 @@ static bv_err red_run_common(const bv_gate *g, int ext, uint32_t row, bv_witness
     return BV_OK;
 }
 
+static void reducing_eval_circuit(bv_circuit *c, int ext, uint32_t n, const bv_ext_target *w,
+                                  bv_ext_target *out)
+{
+    bv_ext_target zero = bv_gadget_ext_zero(c);
+    bv_calg alpha = calg_at(w, BV_RED_WIRE_ALPHA), acc = calg_at(w, BV_RED_WIRE_OLD_ACC);
+    for (uint32_t i = 0; i < n; i++) {
+        bv_calg coeff = ext ? calg_at(w, coeff_wire(1, i)) : (bv_calg){w[coeff_wire(0, i)], zero};
+        bv_calg next = calg_at(w, acc_wire(ext, n, i));
+        calg_out(out + 2 * i, calg_sub(c, next, calg_add(c, calg_mul(c, acc, alpha), coeff)));
+        acc = next;
+    }
+}
+
 /* ---- ReducingGate ---- */
 
 static void red_id(const bv_gate *g, char *buf, size_t cap)
@@ -143,8 +156,26 @@ static bv_err red_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_reducing = {
-    .ops = &red_ops, .check = red_check, .routed = red_routed};
+static void red_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                             const bv_ext_target *consts, const bv_hash_target *pi,
+                             bv_ext_target *out)
+{
+    (void)consts;
+    (void)pi;
+    reducing_eval_circuit(c, 0, NCOEFFS(g), w, out);
+}
+
+static size_t red_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_reducing(BV_STD_REDUCING_COEFFS));
+    return bv_gate_example(out, cap, n, bv_gate_reducing(5));
+}
+
+const bv_gate_kind bv_gate_kind_reducing = {.ops = &red_ops,
+                                            .check = red_check,
+                                            .routed = red_routed,
+                                            .eval_circuit = red_eval_circuit,
+                                            .examples = red_examples};
 
 bv_gate bv_gate_reducing(uint32_t num_coeffs)
 {
@@ -220,8 +251,26 @@ static bv_err rext_check(const bv_gate *g, bv_status *st)
     return bv_gate_check_no_data(g, st);
 }
 
-const bv_gate_kind bv_gate_kind_reducing_ext = {
-    .ops = &rext_ops, .check = rext_check, .routed = rext_routed};
+static void rext_eval_circuit(bv_circuit *c, const bv_gate *g, const bv_ext_target *w,
+                              const bv_ext_target *consts, const bv_hash_target *pi,
+                              bv_ext_target *out)
+{
+    (void)consts;
+    (void)pi;
+    reducing_eval_circuit(c, 1, NCOEFFS(g), w, out);
+}
+
+static size_t rext_examples(bv_gate *out, size_t cap)
+{
+    size_t n = bv_gate_example(out, cap, 0, bv_gate_reducing_ext(BV_STD_REDUCING_EXT_COEFFS));
+    return bv_gate_example(out, cap, n, bv_gate_reducing_ext(3));
+}
+
+const bv_gate_kind bv_gate_kind_reducing_ext = {.ops = &rext_ops,
+                                                .check = rext_check,
+                                                .routed = rext_routed,
+                                                .eval_circuit = rext_eval_circuit,
+                                                .examples = rext_examples};
 
 bv_gate bv_gate_reducing_ext(uint32_t num_coeffs)
 {

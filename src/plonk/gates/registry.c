@@ -49,7 +49,57 @@ const bv_gate_kind *bv_gate_kind_of(const bv_gate_ops *ops)
 bv_gate_eval_circuit_fn bv_gate_eval_circuit_of(const bv_gate *g)
 {
     const bv_gate_kind *k = g ? bv_gate_kind_of(g->ops) : NULL;
-    return k ? k->eval_circuit : NULL;
+    if (!k || !k->eval_circuit)
+        return NULL;
+    /* only instances whose parameters the gate type accepts */
+    if (g->ndata && !g->data)
+        return NULL;
+    bv_status st;
+    if (k->check(g, &st) != BV_OK)
+        return NULL;
+    return k->eval_circuit;
+}
+
+/* ---- iteration over the gate types (tests) ---- */
+
+size_t bv_gate_kind_count(void)
+{
+    size_t n = 0;
+    while (bv_gate_kinds[n])
+        n++;
+    return n;
+}
+
+const char *bv_gate_kind_name(size_t i)
+{
+    return i < bv_gate_kind_count() ? bv_gate_kinds[i]->ops->kind : NULL;
+}
+
+size_t bv_gate_kind_examples(size_t i, bv_gate *out, size_t cap)
+{
+    if (i >= bv_gate_kind_count() || !bv_gate_kinds[i]->examples)
+        return 0;
+    return bv_gate_kinds[i]->examples(out, cap);
+}
+
+gl_t bv_gate_sample_free(const bv_gate *g, uint32_t wire, uint64_t r)
+{
+    const bv_gate_kind *k = g ? bv_gate_kind_of(g->ops) : NULL;
+    if (k && k->sample_free)
+        return k->sample_free(g, wire, r);
+    return gl_from_u64(r);
+}
+
+int bv_gate_ignores_wire(const bv_gate *g, const gl_t *wires, uint32_t wire)
+{
+    const bv_gate_kind *k = g ? bv_gate_kind_of(g->ops) : NULL;
+    return k && k->ignores_wire ? k->ignores_wire(g, wires, wire) : 0;
+}
+
+int bv_gate_public_input_wire(const bv_gate *g, uint32_t wire)
+{
+    const bv_gate_kind *k = g ? bv_gate_kind_of(g->ops) : NULL;
+    return k && k->public_input_wire ? k->public_input_wire(g, wire) : -1;
 }
 
 uint32_t bv_gate_one(const bv_gate *g)

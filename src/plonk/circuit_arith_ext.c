@@ -1,12 +1,12 @@
 /*
- * gadgets_ext.c - extension-field gadgets on pairs of targets:
- * ArithmeticExtensionGate / MulExtensionGate op slots, inverses, selection,
- * and Horner reductions with ReducingGate / ReducingExtensionGate rows.
+ * circuit_arith_ext.c - extension-field arithmetic on pairs of targets:
+ * ArithmeticExtensionGate / MulExtensionGate op slots, inverses, Horner
+ * reductions with ReducingGate / ReducingExtensionGate rows, and the Poseidon
+ * MDS layer on extension targets (PoseidonMdsGate rows).
  */
 #include <string.h>
 
-#include "balverify/gadgets.h"
-#include "plonk/builder_internal.h"
+#include "balverify/circuit_arith.h"
 
 static int ext_const(bv_circuit *c, bv_ext_target a, gl_ext *v)
 {
@@ -171,7 +171,7 @@ bv_ext_target bv_gadget_ext_inverse(bv_circuit *c, bv_ext_target x)
     gl_ext v;
     if (ext_const(c, x, &v)) {
         if (gl_ext_is_zero(v))
-            bv_builder_fail(c, BV_ERR_ARG, "inverse of the extension constant zero");
+            bv_circuit_fail(c, BV_ERR_ARG, "inverse of the extension constant zero");
         return bv_gadget_ext_constant(c, gl_ext_inv(v));
     }
     bv_ext_target inv = bv_gadget_add_virtual_ext(c);
@@ -184,11 +184,6 @@ bv_ext_target bv_gadget_ext_inverse(bv_circuit *c, bv_ext_target x)
 bv_ext_target bv_gadget_ext_div(bv_circuit *c, bv_ext_target a, bv_ext_target b)
 {
     return bv_gadget_ext_mul(c, a, bv_gadget_ext_inverse(c, b));
-}
-
-bv_ext_target bv_gadget_ext_select(bv_circuit *c, bv_target b, bv_ext_target x, bv_ext_target y)
-{
-    return (bv_ext_target){bv_gadget_select(c, b, x.c0, y.c0), bv_gadget_select(c, b, x.c1, y.c1)};
 }
 
 bv_ext_target bv_gadget_ext_exp_power_of_2(bv_circuit *c, bv_ext_target x, uint32_t k)
@@ -223,7 +218,7 @@ static bv_ext_target reduce(bv_circuit *c, bv_ext_target alpha, const bv_target 
     uint32_t m = ext ? bv_reducing_ext_max_coeffs(cfg->num_wires, cfg->num_routed_wires)
                      : bv_reducing_max_coeffs(cfg->num_wires, cfg->num_routed_wires);
     if (m == 0) {
-        bv_builder_fail(c, BV_ERR_ARG, "reduce: the config has no room for a reducing gate");
+        bv_circuit_fail(c, BV_ERR_ARG, "reduce: the config has no room for a reducing gate");
         return bv_gadget_ext_zero(c);
     }
     bv_gate g = ext ? bv_gate_reducing_ext(m) : bv_gate_reducing(m);
@@ -262,7 +257,33 @@ bv_ext_target bv_gadget_reduce_ext(bv_circuit *c, bv_ext_target alpha, const bv_
     return reduce(c, alpha, NULL, coeffs, n);
 }
 
-bv_simple_gen_fn bv_gadget_ext_generator(const char *name)
+void bv_gadget_poseidon_mds_ext(bv_circuit *c, const bv_ext_target in[12], bv_ext_target out[12])
+{
+    const bv_plonk_config *cfg = bv_circuit_config(c);
+    if (cfg->num_routed_wires >= 48 && cfg->num_wires >= 48) {
+        bv_gate g = bv_gate_poseidon_mds();
+        uint32_t row = bv_circuit_add_gate(c, &g, NULL);
+        for (uint32_t i = 0; i < 12; i++) {
+            uint32_t wi = bv_poseidon_mds_wire_in(i), wo = bv_poseidon_mds_wire_out(i);
+            bv_circuit_connect(c, bv_wire(row, wi), in[i].c0);
+            bv_circuit_connect(c, bv_wire(row, wi + 1), in[i].c1);
+            out[i] = (bv_ext_target){bv_wire(row, wo), bv_wire(row, wo + 1)};
+        }
+        return;
+    }
+    /* narrow configs: the matrix row by row */
+    bv_ext_target res[12];
+    for (uint32_t r = 0; r < 12; r++) {
+        bv_ext_target acc = bv_gadget_ext_zero(c);
+        for (uint32_t i = 0; i < 12; i++)
+            acc = bv_gadget_ext_arith(c, bv_poseidon_mds_entry(r, i), in[i], bv_gadget_ext_one(c),
+                                      1, acc);
+        res[r] = acc;
+    }
+    memcpy(out, res, sizeof res);
+}
+
+bv_simple_gen_fn bv_circuit_arith_ext_generator(const char *name)
 {
     return name && strcmp(name, "ExtInverse") == 0 ? ext_inverse_fn : NULL;
 }

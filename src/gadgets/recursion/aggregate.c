@@ -7,15 +7,12 @@
 #include "balverify/prover.h"
 #include "balverify/recursion.h"
 #include "balverify/serialize.h"
-#include "plonk/plonk_internal.h"
 
 void bv_rec_row_report(const bv_circuit_data *d, char *buf, size_t cap)
 {
-    uint32_t counts[BV_MAX_GATES] = {0};
-    const bv_common_data *cd = &d->cd;
-    for (uint32_t r = 0; r < d->nrows; r++)
-        if (d->row_gate[r] < cd->num_gates)
-            counts[d->row_gate[r]]++;
+    uint32_t counts[BV_MAX_GATES];
+    const bv_common_data *cd = bv_circuit_data_common(d);
+    bv_circuit_data_gate_row_counts(d, counts);
     size_t used = 0;
     if (cap)
         buf[0] = 0;

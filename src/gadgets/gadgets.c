@@ -1,177 +1,20 @@
 /*
- * gadgets.c - base-field gadgets: arithmetic through ArithmeticGate op
- * slots, inverses, powers, booleans and selection, bit decomposition with
+ * gadgets.c - base-field gadgets above the circuit arithmetic
+ * (circuit_arith.h): powers, booleans and selection, bit decomposition with
  * BaseSumGate rows, random access with RandomAccessGate copies.
  */
 #include <string.h>
 
 #include "balverify/gadgets.h"
-#include "plonk/builder_internal.h"
-
-/* ------------------------------------------------------------------------- */
-/* Arithmetic                                                                */
-/* ------------------------------------------------------------------------- */
 
 static int is_const(bv_circuit *c, bv_target t, gl_t *v)
 {
     return bv_circuit_target_as_constant(c, t, v);
 }
 
-bv_target bv_gadget_constant(bv_circuit *c, gl_t v)
-{
-    return bv_circuit_constant(c, gl_from_u64(v));
-}
-bv_target bv_gadget_zero(bv_circuit *c)
-{
-    return bv_circuit_zero(c);
-}
-bv_target bv_gadget_one(bv_circuit *c)
-{
-    return bv_circuit_one(c);
-}
-
-bv_target bv_gadget_arith(bv_circuit *c, gl_t c0, bv_target m0, bv_target m1, gl_t c1, bv_target a)
-{
-    c0 = gl_from_u64(c0);
-    c1 = gl_from_u64(c1);
-    gl_t v0, v1, va;
-    int k0 = is_const(c, m0, &v0), k1 = is_const(c, m1, &v1), ka = is_const(c, a, &va);
-    /* fold what needs no gate */
-    if (k0 && k1 && ka)
-        return bv_circuit_constant(c, gl_add(gl_mul(gl_mul(c0, v0), v1), gl_mul(c1, va)));
-    int no_product = c0 == 0 || (k0 && v0 == 0) || (k1 && v1 == 0);
-    int no_addend = c1 == 0 || (ka && va == 0);
-    if (no_product && no_addend)
-        return bv_circuit_zero(c);
-    if (no_product && c1 == 1)
-        return a;
-    if (no_addend && c0 == 1 && k1 && v1 == 1)
-        return m0;
-    if (no_addend && c0 == 1 && k0 && v0 == 1)
-        return m1;
-    if (no_product) {
-        /* keep the op's multiplicands known (zero) so its generator runs */
-        c0 = 0;
-        m0 = m1 = bv_circuit_zero(c);
-    }
-    if (no_addend) {
-        c1 = 0;
-        a = bv_circuit_zero(c);
-    }
-    const bv_plonk_config *cfg = bv_circuit_config(c);
-    bv_gate g = bv_gate_arithmetic(bv_arith_max_ops(cfg->num_routed_wires));
-    gl_t k[2] = {c0, c1};
-    uint32_t row, op;
-    bv_circuit_find_slot(c, &g, k, &row, &op);
-    bv_circuit_connect(c, bv_wire(row, bv_arith_wire(op, 0)), m0);
-    bv_circuit_connect(c, bv_wire(row, bv_arith_wire(op, 1)), m1);
-    bv_circuit_connect(c, bv_wire(row, bv_arith_wire(op, 2)), a);
-    return bv_wire(row, bv_arith_wire(op, 3));
-}
-
-bv_target bv_gadget_add(bv_circuit *c, bv_target a, bv_target b)
-{
-    return bv_gadget_arith(c, 1, a, bv_circuit_one(c), 1, b);
-}
-
-bv_target bv_gadget_sub(bv_circuit *c, bv_target a, bv_target b)
-{
-    return bv_gadget_arith(c, 1, a, bv_circuit_one(c), gl_neg(1), b);
-}
-
-bv_target bv_gadget_mul(bv_circuit *c, bv_target a, bv_target b)
-{
-    return bv_gadget_arith(c, 1, a, b, 0, bv_circuit_zero(c));
-}
-
-bv_target bv_gadget_mul_add(bv_circuit *c, bv_target a, bv_target b, bv_target d)
-{
-    return bv_gadget_arith(c, 1, a, b, 1, d);
-}
-
-bv_target bv_gadget_mul_sub(bv_circuit *c, bv_target a, bv_target b, bv_target d)
-{
-    return bv_gadget_arith(c, 1, a, b, gl_neg(1), d);
-}
-
-bv_target bv_gadget_mul_const(bv_circuit *c, gl_t k, bv_target a)
-{
-    return bv_gadget_arith(c, k, a, bv_circuit_one(c), 0, bv_circuit_zero(c));
-}
-
-bv_target bv_gadget_add_const(bv_circuit *c, bv_target a, gl_t k)
-{
-    /* a constant target plus an ordinary add packs with every other add */
-    return bv_gadget_add(c, a, bv_circuit_constant(c, gl_from_u64(k)));
-}
-
-bv_target bv_gadget_mul_const_add(bv_circuit *c, gl_t k, bv_target a, bv_target b)
-{
-    return bv_gadget_arith(c, k, a, bv_circuit_one(c), 1, b);
-}
-
-bv_target bv_gadget_neg(bv_circuit *c, bv_target a)
-{
-    return bv_gadget_mul_const(c, gl_neg(1), a);
-}
-
-bv_target bv_gadget_square(bv_circuit *c, bv_target a)
-{
-    return bv_gadget_mul(c, a, a);
-}
-
-bv_target bv_gadget_sum(bv_circuit *c, const bv_target *t, size_t n)
-{
-    if (n == 0)
-        return bv_circuit_zero(c);
-    bv_target acc = t[0];
-    for (size_t i = 1; i < n; i++)
-        acc = bv_gadget_add(c, acc, t[i]);
-    return acc;
-}
-
-bv_target bv_gadget_product(bv_circuit *c, const bv_target *t, size_t n)
-{
-    if (n == 0)
-        return bv_circuit_one(c);
-    bv_target acc = t[0];
-    for (size_t i = 1; i < n; i++)
-        acc = bv_gadget_mul(c, acc, t[i]);
-    return acc;
-}
-
-static bv_err inverse_fn(bv_witness *w, const bv_target *in, size_t nin, const bv_target *out,
-                         size_t nout, const gl_t *params, size_t nparams, bv_status *st)
-{
-    (void)nin;
-    (void)nout;
-    (void)params;
-    (void)nparams;
-    gl_t x = bv_witness_get(w, in[0]);
-    if (x == 0)
-        return bv_fail(st, BV_ERR_VERIFY, "inverse of zero in the circuit (target (%u,%u))",
-                       in[0].row, in[0].col);
-    return bv_witness_set(w, out[0], gl_inv(x), st);
-}
-
-bv_target bv_gadget_inverse(bv_circuit *c, bv_target x)
-{
-    gl_t v;
-    if (is_const(c, x, &v)) {
-        if (v == 0)
-            bv_builder_fail(c, BV_ERR_ARG, "inverse of the constant zero");
-        return bv_circuit_constant(c, gl_inv(v));
-    }
-    bv_target inv = bv_circuit_add_virtual(c);
-    bv_circuit_add_simple_generator(c, "Inverse", inverse_fn, &x, 1, &inv, 1, NULL, 0);
-    bv_circuit_connect(c, bv_gadget_mul(c, x, inv), bv_circuit_one(c));
-    return inv;
-}
-
-bv_target bv_gadget_div(bv_circuit *c, bv_target a, bv_target b)
-{
-    return bv_gadget_mul(c, a, bv_gadget_inverse(c, b));
-}
+/* ------------------------------------------------------------------------- */
+/* Powers                                                                    */
+/* ------------------------------------------------------------------------- */
 
 bv_target bv_gadget_exp_u64(bv_circuit *c, bv_target base, uint64_t e)
 {
@@ -211,7 +54,7 @@ bv_target bv_gadget_exp_bits(bv_circuit *c, bv_target base, const bv_target *bit
     if (n == 0)
         return bv_circuit_one(c);
     if (L == 0 || n > L) {
-        bv_builder_fail(c, BV_ERR_ARG, "exp_bits: %zu exponent bits, one row holds %u", n, L);
+        bv_circuit_fail(c, BV_ERR_ARG, "exp_bits: %zu exponent bits, one row holds %u", n, L);
         return bv_circuit_zero(c);
     }
     bv_gate g = bv_gate_exponentiation(L);
@@ -252,7 +95,7 @@ void bv_gadget_assert_bool(bv_circuit *c, bv_target b)
     gl_t v;
     if (is_const(c, b, &v)) {
         if (v > 1)
-            bv_builder_fail(c, BV_ERR_ARG, "assert_bool on the constant %llu",
+            bv_circuit_fail(c, BV_ERR_ARG, "assert_bool on the constant %llu",
                             (unsigned long long)v);
         return;
     }
@@ -366,13 +209,13 @@ void bv_gadget_split_le(bv_circuit *c, bv_target x, size_t n, bv_target *bits)
 {
     uint32_t L = limbs_per_row(c);
     if (n > 64 || L == 0) {
-        bv_builder_fail(c, BV_ERR_ARG, "split_le: %zu bits (at most 64)", n);
+        bv_circuit_fail(c, BV_ERR_ARG, "split_le: %zu bits (at most 64)", n);
         return;
     }
     gl_t v;
     if (is_const(c, x, &v)) {
         if (n < 64 && (v >> n) != 0)
-            bv_builder_fail(c, BV_ERR_ARG, "split_le: constant %llu does not fit in %zu bits",
+            bv_circuit_fail(c, BV_ERR_ARG, "split_le: constant %llu does not fit in %zu bits",
                             (unsigned long long)v, n);
         for (size_t i = 0; i < n; i++)
             bits[i] = bv_circuit_constant(c, (v >> i) & 1);
@@ -413,7 +256,7 @@ void bv_gadget_range_check(bv_circuit *c, bv_target x, size_t n)
 {
     bv_target bits[64];
     if (n > 63) {
-        bv_builder_fail(c, BV_ERR_ARG, "range_check: %zu bits (at most 63)", n);
+        bv_circuit_fail(c, BV_ERR_ARG, "range_check: %zu bits (at most 63)", n);
         return;
     }
     bv_gadget_split_le(c, x, n, bits);
@@ -437,7 +280,7 @@ bv_target bv_gadget_le_sum(bv_circuit *c, const bv_target *bits, size_t n)
     if (n == 0)
         return bv_circuit_zero(c);
     if (n > 64 || L == 0) {
-        bv_builder_fail(c, BV_ERR_ARG, "le_sum: %zu bits (at most 64)", n);
+        bv_circuit_fail(c, BV_ERR_ARG, "le_sum: %zu bits (at most 64)", n);
         return bv_circuit_zero(c);
     }
     int all_const = 1;
@@ -488,7 +331,7 @@ void bv_gadget_split_low_high(bv_circuit *c, bv_target x, size_t n_low, size_t n
                               bv_target *low, bv_target *high)
 {
     if (n_low < 1 || n_low + n_high > 63) {
-        bv_builder_fail(c, BV_ERR_ARG, "split_low_high: %zu + %zu bits (at most 63, low >= 1)",
+        bv_circuit_fail(c, BV_ERR_ARG, "split_low_high: %zu + %zu bits (at most 63, low >= 1)",
                         n_low, n_high);
         *low = *high = bv_circuit_zero(c);
         return;
@@ -522,7 +365,7 @@ bv_target bv_gadget_random_access(bv_circuit *c, bv_target index, const bv_targe
 {
     int bits = log2_exact(n);
     if (n == 0 || bits < 0 || bits > 10) {
-        bv_builder_fail(c, BV_ERR_ARG, "random_access: list of %zu (a power of two <= 1024)", n);
+        bv_circuit_fail(c, BV_ERR_ARG, "random_access: list of %zu (a power of two <= 1024)", n);
         return bv_circuit_zero(c);
     }
     if (n == 1) {
@@ -532,7 +375,7 @@ bv_target bv_gadget_random_access(bv_circuit *c, bv_target index, const bv_targe
     gl_t iv;
     if (is_const(c, index, &iv)) {
         if (iv >= n) {
-            bv_builder_fail(c, BV_ERR_ARG, "random_access: constant index %llu, list of %zu",
+            bv_circuit_fail(c, BV_ERR_ARG, "random_access: constant index %llu, list of %zu",
                             (unsigned long long)iv, n);
             return bv_circuit_zero(c);
         }
@@ -542,10 +385,10 @@ bv_target bv_gadget_random_access(bv_circuit *c, bv_target index, const bv_targe
     bv_gate g = bv_gate_random_access_for_config((uint32_t)bits, cfg->num_wires,
                                                  cfg->num_routed_wires, cfg->num_constants);
     if (g.params[1] == 0) {
-        bv_builder_fail(c, BV_ERR_ARG, "random_access: a list of %zu does not fit a row", n);
+        bv_circuit_fail(c, BV_ERR_ARG, "random_access: a list of %zu does not fit a row", n);
         return bv_circuit_zero(c);
     }
-    gl_t zeros[BV_MAX_GATE_CONSTS] = {0};
+    gl_t zeros[BV_PLONK_MAX_CONSTANTS] = {0};
     uint32_t row, copy;
     bv_circuit_find_slot(c, &g, zeros, &row, &copy);
     bv_circuit_connect(c, bv_wire(row, bv_ra_wire_index((uint32_t)bits, copy)), index);
@@ -561,7 +404,7 @@ bv_ext_target bv_gadget_random_access_ext(bv_circuit *c, bv_target index, const 
     bv_target tmp[1024] = {{0, 0}};
     bv_ext_target r;
     if (n > 1024) {
-        bv_builder_fail(c, BV_ERR_ARG, "random_access: list of %zu (at most 1024)", n);
+        bv_circuit_fail(c, BV_ERR_ARG, "random_access: list of %zu (at most 1024)", n);
         return (bv_ext_target){bv_circuit_zero(c), bv_circuit_zero(c)};
     }
     for (size_t i = 0; i < n; i++)
@@ -579,7 +422,7 @@ bv_hash_target bv_gadget_random_access_hash(bv_circuit *c, bv_target index,
     bv_target tmp[1024] = {{0, 0}};
     bv_hash_target r;
     if (n > 1024) {
-        bv_builder_fail(c, BV_ERR_ARG, "random_access: list of %zu (at most 1024)", n);
+        bv_circuit_fail(c, BV_ERR_ARG, "random_access: list of %zu (at most 1024)", n);
         for (int k = 0; k < 4; k++)
             r.e[k] = bv_circuit_zero(c);
         return r;
@@ -592,13 +435,20 @@ bv_hash_target bv_gadget_random_access_hash(bv_circuit *c, bv_target index,
     return r;
 }
 
+bv_ext_target bv_gadget_ext_select(bv_circuit *c, bv_target b, bv_ext_target x, bv_ext_target y)
+{
+    return (bv_ext_target){bv_gadget_select(c, b, x.c0, y.c0), bv_gadget_select(c, b, x.c1, y.c1)};
+}
+
 bv_simple_gen_fn bv_gadget_base_generator(const char *name)
 {
     static const struct {
         const char *name;
         bv_simple_gen_fn fn;
-    } table[] = {{"Inverse", inverse_fn},  {"IsZero", is_zero_fn}, {"WireSplit", wire_split_fn},
-                 {"LeSum", le_sum_fn},     {"LowHigh", low_high_fn}};
+    } table[] = {{"IsZero", is_zero_fn},
+                 {"WireSplit", wire_split_fn},
+                 {"LeSum", le_sum_fn},
+                 {"LowHigh", low_high_fn}};
     for (size_t i = 0; name && i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].name, name) == 0)
             return table[i].fn;

@@ -4,7 +4,6 @@
  * proofs against a cap, and coset interpolation.
  */
 #include "balverify/gadgets.h"
-#include "plonk/builder_internal.h"
 
 void bv_gadget_poseidon_permute(bv_circuit *c, const bv_target in[12], const bv_target *swap,
                                 bv_target out[12])
@@ -131,7 +130,7 @@ void bv_gadget_verify_merkle_proof_to_cap(bv_circuit *c, const bv_target *leaf, 
     while ((1ul << cap_bits) < cap_len)
         cap_bits++;
     if (cap_len == 0 || (1ul << cap_bits) != cap_len) {
-        bv_builder_fail(c, BV_ERR_ARG, "merkle proof: cap of %zu digests (a power of two)",
+        bv_circuit_fail(c, BV_ERR_ARG, "merkle proof: cap of %zu digests (a power of two)",
                         cap_len);
         return;
     }
@@ -147,7 +146,7 @@ bv_ext_target bv_gadget_interpolate_coset(bv_circuit *c, uint32_t subgroup_bits,
     uint32_t degree = bv_coset_interp_degree_for(subgroup_bits, cfg->max_quotient_degree_factor);
     bv_gate g = bv_gate_coset_interpolation(subgroup_bits, degree);
     if (!g.ops) {
-        bv_builder_fail(c, BV_ERR_ARG, "interpolate_coset: bad subgroup bits %u / degree %u",
+        bv_circuit_fail(c, BV_ERR_ARG, "interpolate_coset: bad subgroup bits %u / degree %u",
                         subgroup_bits, degree);
         return (bv_ext_target){bv_circuit_zero(c), bv_circuit_zero(c)};
     }

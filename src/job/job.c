@@ -17,6 +17,7 @@
 #include "balverify/node_prover.h"
 #include "balverify/serialize.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <omp.h>
@@ -786,6 +787,20 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
         if (!st->code && depth != 5 && depth != 6)
             bv_fail(st, BV_ERR_UNSUPPORTED, "proving: the %s state layout has no final circuit",
                     bv_fork_name((bv_fork)m.fork));
+        if (!st->code && rank == 0) {
+            /* refuse an unwritable proof path before proving anything */
+            const char *out = cfg->proof_out ? cfg->proof_out : "final.proof";
+            int existed = access(out, F_OK) == 0;
+            FILE *f = fopen(out, "ab");
+            if (!f)
+                bv_fail(st, BV_ERR_IO, "cannot write the final proof to %s: %s", out,
+                        strerror(errno));
+            else {
+                fclose(f);
+                if (!existed)
+                    unlink(out);
+            }
+        }
         if (!st->code && rank == 0)
             bv_node_prover_open(dir, &pcfg, (uint32_t)cfg->n_wc, depth, 1, cfg->verbose, &prover,
                                 st);

@@ -29,6 +29,16 @@
 #include "circuit_harness.h"
 #include "plonk/plonk_internal.h"
 
+/* Sanitizer builds run about ten times slower: fewer random cases there
+ * (the full counts run in Release). */
+#ifdef __SANITIZE_ADDRESS__
+#define N_PAIR 500
+#define N_COMPRESS 200
+#else
+#define N_PAIR 10000
+#define N_COMPRESS 2000
+#endif
+
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
 {
@@ -138,7 +148,7 @@ static void test_pair_random_and_edges(void)
            bv_circuit_data_common(p.h.d)->degree_bits);
     int bad = 0;
     uint32_t m[16];
-    for (int n = 0; n < 10000; n++) {
+    for (int n = 0; n < N_PAIR; n++) {
         for (int i = 0; i < 16; i++)
             m[i] = (uint32_t)rnd();
         bad += pair_run(&p, m) != 0;
@@ -172,9 +182,9 @@ static void test_compress_random_and_edges(void)
     bv_status st;
     CU_ASSERT_EQUAL_FATAL(bv_circuit_build(h.c, &h.d, &st), BV_OK);
     int bad = 0;
-    for (int n = 0; n < 2000; n++) {
+    for (int n = 0; n < N_COMPRESS; n++) {
         uint32_t s[8], b[16], want[8];
-        int kind = n < 1000 ? 3 : (int)(rnd() % 4);
+        int kind = n < N_COMPRESS / 2 ? 3 : (int)(rnd() % 4);
         for (int i = 0; i < 8; i++)
             h.in_v[i] = s[i] = edge_word(kind == 3 ? 3 : (int)(rnd() % 4));
         for (int i = 0; i < 16; i++)

@@ -35,7 +35,7 @@ for name in "${!preset[@]}"; do export "$name=${preset[$name]}"; done
 export BV_ROOT=${BV_ROOT:-$ROOT}
 # Paths in job files are relative to the project root: the job may start in
 # another directory (and on another node).
-for v in BV_STATE BV_HEADER BV_INPUT_DIR BV_CHECKPOINT BV_OUTPUT BV_WITHDRAWAL_CREDENTIALS_FILE BV_BIN BV_LOG; do
+for v in BV_STATE BV_HEADER BV_INPUT_DIR BV_CHECKPOINT BV_OUTPUT BV_WITHDRAWAL_CREDENTIALS_FILE BV_BIN BV_LOG BV_CIRCUITS BV_PROOF_OUT; do
   val=${!v:-}
   if [ -n "$val" ] && [[ $val != /* ]]; then export "$v=$BV_ROOT/$val"; fi
 done

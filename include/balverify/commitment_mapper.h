@@ -64,6 +64,13 @@ uint32_t bv_cm_level_rows(const bv_cm_level *l);
 /* Level 0: proves validator v, or the zero validator when v == NULL. */
 bv_err bv_cm_prove_leaf(const bv_cm_level *leaf, const bv_validator *v, bv_proof *out,
                         bv_status *st);
+/* The leaf's partial witness for v (NULL: zero validator): target/value
+ * pairs in the order pubkey words (12), credential words (8), (lo, hi) of
+ * effective_balance, activation_eligibility_epoch, activation_epoch,
+ * exit_epoch, withdrawable_epoch, slashed, zero flag. Returns the count,
+ * BV_CM_LEAF_INPUTS. For tests that tamper with one input. */
+#define BV_CM_LEAF_INPUTS 32
+size_t bv_cm_leaf_inputs(const bv_cm_level *leaf, const bv_validator *v, bv_target *t, gl_t *val);
 /* Level k >= 1 from two proofs of level k-1. */
 bv_err bv_cm_prove_node(const bv_cm_level *node, const bv_proof *left, const bv_proof *right,
                         bv_proof *out, bv_status *st);

@@ -306,5 +306,6 @@ bv_simple_gen_fn bv_gadget_generator_by_name(const char *name);
 /* Per-file parts of it (base-field and extension gadgets). */
 bv_simple_gen_fn bv_gadget_base_generator(const char *name);
 bv_simple_gen_fn bv_gadget_ext_generator(const char *name);
+bv_simple_gen_fn bv_gadget_int_generator(const char *name); /* gadgets_int.h */
 
 #endif

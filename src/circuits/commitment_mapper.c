@@ -2,18 +2,11 @@
  * commitment_mapper.c - the commitment-mapper circuits
  * (include/balverify/commitment_mapper.h).
  *
- * Leaf inputs (virtual targets, allocated first so that a loaded circuit
- * finds them at the same indices): 12 pubkey words and 8
- * withdrawal-credential words (big-endian u32 words of the bytes), the u64
- * fields as (lo, hi) u32 limbs in the order effective_balance,
- * activation_eligibility_epoch, activation_epoch, exit_epoch,
- * withdrawable_epoch, then slashed and the zero flag.
- *
- * From the words: each is split into 32 bits (BaseSum rows, which range
- * check it); H_pos reads pubkey and credential bits byte 0 first, MSB first,
- * i.e. each word's bits from 31 down to 0; an SSZ u64 chunk is little-endian,
- * so its first two SHA words are the byte-swapped limbs, recomposed from the
- * limbs' bits in swapped order.
+ * The leaf is the Validator gadget (gadgets_validator.h: one set of field
+ * targets feeds both the SSZ root and H_pos) with a zero flag. A loaded leaf
+ * circuit gets its input targets back by running the same builder calls on
+ * a scratch builder (the build is deterministic); a loaded node gets its
+ * child-proof targets the same way (circuits_internal.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +17,24 @@
 #include "balverify/commitment_mapper.h"
 #include "balverify/gadgets.h"
 #include "balverify/gadgets_sha256.h"
+#include "balverify/gadgets_validator.h"
 #include "balverify/prover.h"
 #include "balverify/recursion.h"
 #include "balverify/ssz.h"
 #include "balverify/witness.h"
+#include "circuits/circuits_internal.h"
 
-enum { IN_PUBKEY = 0, IN_CRED = 12, IN_U64 = 20, IN_SLASHED = 30, IN_ZERO = 31, NUM_INPUTS = 32 };
+/* The leaf's free inputs: the validator's field targets and the zero flag. */
+typedef struct {
+    bv_validator_target v;
+    bv_target is_zero;
+} leaf_targets;
 
 struct bv_cm_level {
     uint32_t level;
     uint32_t rows;
     bv_circuit_data *data; /* leaf */
+    leaf_targets *leaf;    /* leaf */
     bv_rec_aggregator agg; /* node (agg.data owns the circuit) */
 };
 
@@ -64,126 +64,39 @@ void bv_cm_level_free(bv_cm_level *l)
         return;
     if (l->data)
         bv_circuit_data_free(l->data);
+    free(l->leaf);
     bv_rec_aggregator_free(&l->agg);
     free(l);
 }
 
 /* ---- level 0 ---- */
 
-/* x's 32 bits, LE (bit i has weight 2^i). */
-static void word_bits(bv_circuit *c, bv_target x, bv_target bits[32])
+/* Adds the leaf's rows; the same calls on a scratch builder give a loaded
+ * circuit its input targets back (the build is deterministic). */
+static void leaf_define(bv_circuit *c, leaf_targets *t)
 {
-    bv_gadget_split_le(c, x, 32, bits);
+    bv_gadget_validator_virtual(c, &t->v);
+    t->is_zero = bv_circuit_add_virtual(c);
+    bv_target root[8];
+    bv_hash_target pos;
+    bv_gadget_validator_commit(c, &t->v, &t->is_zero, root, &pos);
+    bv_circuit_register_public_inputs(c, pos.e, 4);
+    bv_circuit_register_public_inputs(c, root, 8);
 }
 
-/* The byte-swapped value of a limb from its LE bits. */
-static bv_target bswap_from_bits(bv_circuit *c, const bv_target bits[32])
+static bv_err leaf_targets_of(const bv_plonk_config *cfg, leaf_targets **out, bv_status *st)
 {
-    bv_target sw[32];
-    for (int i = 0; i < 32; i++)
-        sw[i] = bits[(3 - i / 8) * 8 + i % 8];
-    return bv_gadget_le_sum(c, sw, 32);
-}
-
-static void leaf_define(bv_circuit *c)
-{
-    bv_target in[NUM_INPUTS];
-    bv_circuit_add_virtuals(c, in, NUM_INPUTS);
-    bv_target zero = bv_circuit_zero(c);
-
-    /* pubkey and credentials: bits for H_pos (byte 0 first, MSB first) */
-    bv_target pk_bits[384], cr_bits[256], b[32];
-    for (int j = 0; j < 12; j++) {
-        word_bits(c, in[IN_PUBKEY + j], b);
-        for (int i = 0; i < 32; i++)
-            pk_bits[32 * j + i] = b[31 - i];
+    *out = calloc(1, sizeof **out);
+    bv_circuit *c = bv_circuit_new(cfg);
+    if (!*out || !c) {
+        free(*out);
+        *out = NULL;
+        bv_circuit_free(c);
+        return bv_fail(st, BV_ERR_NOMEM, "out of memory");
     }
-    for (int j = 0; j < 8; j++) {
-        word_bits(c, in[IN_CRED + j], b);
-        for (int i = 0; i < 32; i++)
-            cr_bits[32 * j + i] = b[31 - i];
-    }
-    /* u64 fields: limbs range checked; SSZ chunk words byte-swapped */
-    bv_target chunk_words[5][2];
-    for (int k = 0; k < 5; k++)
-        for (int h = 0; h < 2; h++) {
-            word_bits(c, in[IN_U64 + 2 * k + h], b);
-            chunk_words[k][h] = bswap_from_bits(c, b);
-        }
-    bv_target slashed = in[IN_SLASHED], is_zero = in[IN_ZERO];
-    bv_gadget_assert_bool(c, slashed);
-    bv_gadget_assert_bool(c, is_zero);
-
-    /* H_pos (commitment.h) */
-    bv_hash_target L[8];
-    L[0] = bv_gadget_hash_n_to_hash_no_pad(c, pk_bits, 384);
-    L[1] = bv_gadget_hash_n_to_hash_no_pad(c, cr_bits, 256);
-    bv_target pair[2] = {in[IN_U64], in[IN_U64 + 1]};
-    L[2] = bv_gadget_hash_n_to_hash_no_pad(c, pair, 2);
-    L[3] = bv_gadget_hash_n_to_hash_no_pad(c, &slashed, 1);
-    for (int k = 1; k < 5; k++) {
-        bv_target p2[2] = {in[IN_U64 + 2 * k], in[IN_U64 + 2 * k + 1]};
-        L[3 + k] = bv_gadget_hash_n_to_hash_no_pad(c, p2, 2);
-    }
-    bv_hash_target pos =
-        bv_gadget_two_to_one(c,
-                             bv_gadget_two_to_one(c, bv_gadget_two_to_one(c, L[0], L[1]),
-                                                  bv_gadget_two_to_one(c, L[2], L[3])),
-                             bv_gadget_two_to_one(c, bv_gadget_two_to_one(c, L[4], L[5]),
-                                                  bv_gadget_two_to_one(c, L[6], L[7])));
-
-    /* SSZ hash_tree_root of the Validator: 8 chunks */
-    bv_target chunk[8][8];
-    bv_target pk_hi[8];
-    for (int i = 0; i < 8; i++)
-        pk_hi[i] = i < 4 ? in[IN_PUBKEY + 8 + i] : zero;
-    bv_gadget_sha256_pair(c, in + IN_PUBKEY, pk_hi, chunk[0]);
-    for (int i = 0; i < 8; i++)
-        chunk[1][i] = in[IN_CRED + i];
-    int order[6] = {2, 4, 5, 6, 7, -1}; /* chunk index of u64 field k */
-    for (int k = 0; k < 5; k++)
-        for (int i = 0; i < 8; i++)
-            chunk[order[k]][i] = i < 2 ? chunk_words[k][i] : zero;
-    /* slashed: byte 0 of the chunk = the bit, i.e. word 0 = bit * 2^24 */
-    for (int i = 0; i < 8; i++)
-        chunk[3][i] = i == 0 ? bv_gadget_mul_const(c, (gl_t)1 << 24, slashed) : zero;
-    bv_target n1[4][8], n2[2][8], root[8];
-    for (int i = 0; i < 4; i++)
-        bv_gadget_sha256_pair(c, chunk[2 * i], chunk[2 * i + 1], n1[i]);
-    for (int i = 0; i < 2; i++)
-        bv_gadget_sha256_pair(c, n1[2 * i], n1[2 * i + 1], n2[i]);
-    bv_gadget_sha256_pair(c, n2[0], n2[1], root);
-
-    /* zero validator: 32 zero bytes and [0,0,0,0] */
-    bv_target pis[BV_CM_NUM_PUBLIC_INPUTS];
-    for (int i = 0; i < 4; i++)
-        pis[i] = bv_gadget_select(c, is_zero, zero, pos.e[i]);
-    for (int i = 0; i < 8; i++)
-        pis[4 + i] = bv_gadget_select(c, is_zero, zero, root[i]);
-    bv_circuit_register_public_inputs(c, pis, BV_CM_NUM_PUBLIC_INPUTS);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void leaf_inputs(const bv_validator *v, gl_t in[NUM_INPUTS])
-{
-    static const bv_validator zero_v;
-    const bv_validator *x = v ? v : &zero_v;
-    for (int j = 0; j < 12; j++)
-        in[IN_PUBKEY + j] = be32(x->pubkey + 4 * j);
-    for (int j = 0; j < 8; j++)
-        in[IN_CRED + j] = be32(x->withdrawal_credentials + 4 * j);
-    uint64_t u[5] = {x->effective_balance, x->activation_eligibility_epoch, x->activation_epoch,
-                     x->exit_epoch, x->withdrawable_epoch};
-    for (int k = 0; k < 5; k++) {
-        in[IN_U64 + 2 * k] = (uint32_t)u[k];
-        in[IN_U64 + 2 * k + 1] = (uint32_t)(u[k] >> 32);
-    }
-    in[IN_SLASHED] = x->slashed ? 1 : 0;
-    in[IN_ZERO] = v ? 0 : 1;
+    leaf_define(c, *out);
+    bv_circuit_free(c);
+    return BV_OK;
 }
 
 void bv_cm_leaf_native(const bv_validator *v, bv_cm_root *out)
@@ -235,11 +148,13 @@ bv_err bv_cm_level_build(const bv_plonk_config *cfg, uint32_t level, const bv_cm
     bv_err e;
     if (level == 0) {
         bv_circuit *c = bv_circuit_new(cfg);
-        if (!c) {
-            free(l);
+        l->leaf = calloc(1, sizeof *l->leaf);
+        if (!c || !l->leaf) {
+            bv_circuit_free(c);
+            bv_cm_level_free(l);
             return bv_fail(st, BV_ERR_NOMEM, "out of memory");
         }
-        leaf_define(c);
+        leaf_define(c, l->leaf);
         l->rows = bv_circuit_num_rows(c);
         e = bv_circuit_build(c, &l->data, st);
         bv_circuit_free(c);
@@ -277,33 +192,19 @@ bv_err bv_cm_level_load(const char *dir, uint32_t level, const bv_plonk_config *
     l->level = level;
     char name[64];
     bv_cm_circuit_name(level, name, sizeof name);
-    bv_circuit_data *d = NULL;
-    bv_err e = bv_circuit_dir_load(dir, name, cfg, &d, st);
-    if (e == BV_OK && level == 0) {
-        l->data = d;
-        if (bv_circuit_data_common(d)->num_public_inputs != BV_CM_NUM_PUBLIC_INPUTS)
-            e = bv_fail(st, BV_ERR_FORMAT, "%s/%s: not a commitment mapper circuit", dir, name);
-    } else if (e == BV_OK) {
-        l->agg.data = d;
-        /* the proof targets sit at the same virtual indices as when built:
-         * rebuild them on a scratch builder from the child's common data */
+    bv_err e;
+    if (level == 0) {
+        e = bv_circuit_dir_load(dir, name, cfg, &l->data, st);
+        if (e == BV_OK)
+            e = leaf_targets_of(cfg, &l->leaf, st);
+    } else {
         char child[64];
         bv_cm_circuit_name(level - 1, child, sizeof child);
-        bv_verifier_data cvd;
-        bv_common_data ccd;
-        e = bv_circuit_dir_load_verifier(dir, child, cfg, &cvd, &ccd, st);
-        if (e == BV_OK) {
-            bv_circuit *scratch = bv_circuit_new(cfg);
-            if (!scratch)
-                e = bv_fail(st, BV_ERR_NOMEM, "out of memory");
-            if (e == BV_OK)
-                e = bv_rec_add_proof_target(scratch, &ccd, &l->agg.left, st);
-            if (e == BV_OK)
-                e = bv_rec_add_proof_target(scratch, &ccd, &l->agg.right, st);
-            bv_circuit_free(scratch);
-            bv_common_data_release(&ccd);
-        }
+        e = bv_circuits_load_node(dir, name, child, cfg, &l->agg, st);
     }
+    if (e == BV_OK &&
+        bv_circuit_data_common(bv_cm_level_data(l))->num_public_inputs != BV_CM_NUM_PUBLIC_INPUTS)
+        e = bv_fail(st, BV_ERR_FORMAT, "%s/%s: not a commitment mapper circuit", dir, name);
     if (e != BV_OK) {
         bv_cm_level_free(l);
         return e;
@@ -314,21 +215,31 @@ bv_err bv_cm_level_load(const char *dir, uint32_t level, const bv_plonk_config *
 
 /* ---- proving ---- */
 
+size_t bv_cm_leaf_inputs(const bv_cm_level *leaf, const bv_validator *v, bv_target *t, gl_t *val)
+{
+    uint8_t rec[BV_VALIDATOR_SIZE];
+    memset(rec, 0, sizeof rec);
+    if (v)
+        bv_validator_encode(rec, v);
+    size_t n = bv_validator_target_inputs(&leaf->leaf->v, rec, t, val);
+    t[n] = leaf->leaf->is_zero;
+    val[n++] = v ? 0 : 1;
+    return n;
+}
+
 bv_err bv_cm_prove_leaf(const bv_cm_level *leaf, const bv_validator *v, bv_proof *out,
                         bv_status *st)
 {
     if (leaf->level != 0)
         return bv_fail(st, BV_ERR_ARG, "commitment mapper: level %u is not the leaf level",
                        leaf->level);
-    gl_t vals[NUM_INPUTS];
-    bv_target t[NUM_INPUTS];
-    leaf_inputs(v, vals);
-    for (int i = 0; i < NUM_INPUTS; i++)
-        t[i] = bv_virtual((uint32_t)i);
+    bv_target t[BV_CM_LEAF_INPUTS];
+    gl_t vals[BV_CM_LEAF_INPUTS];
+    size_t n = bv_cm_leaf_inputs(leaf, v, t, vals);
     bv_witness *w = bv_witness_new(leaf->data);
     if (!w)
         return bv_fail(st, BV_ERR_NOMEM, "out of memory");
-    bv_err e = bv_witness_set_many(w, t, vals, NUM_INPUTS, st);
+    bv_err e = bv_witness_set_many(w, t, vals, n, st);
     if (e == BV_OK)
         e = bv_witness_generate(w, 1, st);
     if (e == BV_OK)
@@ -353,15 +264,6 @@ bv_err bv_cm_root_of(const bv_proof *p, bv_cm_root *out, bv_status *st)
                        p->num_public_inputs, BV_CM_NUM_PUBLIC_INPUTS);
     for (int i = 0; i < 4; i++)
         out->poseidon.e[i] = p->public_inputs[i];
-    for (int i = 0; i < 8; i++) {
-        gl_t w = p->public_inputs[4 + i];
-        if (w >> 32)
-            return bv_fail(st, BV_ERR_FORMAT, "commitment mapper proof: SHA word %d is not a u32",
-                           i);
-        out->sha[4 * i] = (uint8_t)(w >> 24);
-        out->sha[4 * i + 1] = (uint8_t)(w >> 16);
-        out->sha[4 * i + 2] = (uint8_t)(w >> 8);
-        out->sha[4 * i + 3] = (uint8_t)w;
-    }
-    return BV_OK;
+    return bv_circuits_words_to_bytes(p->public_inputs + 4, out->sha,
+                                      "commitment mapper proof SHA root", st);
 }

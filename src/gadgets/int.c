@@ -22,6 +22,8 @@
  *
  *  u32 a < b:  the first line alone, l = (a < b).
  */
+#include <string.h>
+
 #include "balverify/gadgets_int.h"
 
 #include "balverify/gadgets_sha256.h"
@@ -366,4 +368,13 @@ bv_u64_target bv_gadget_u64_from_words(bv_circuit *c, const bv_target w[2])
     x.lo = bv_gadget_u32_bswap(c, w[0]);
     x.hi = bv_gadget_u32_bswap(c, w[1]);
     return x;
+}
+
+bv_simple_gen_fn bv_gadget_int_generator(const char *name)
+{
+    static const char *const names[] = {"U32Lt", "U64AddCarry", "U64Lt"};
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i], name) == 0)
+            return int_hint_fn;
+    return NULL;
 }

@@ -181,27 +181,31 @@ static void test_nodes_and_zero_subtrees(void)
 static void test_bad_leaf_witness(void)
 {
     const bv_circuit_data *d = bv_cm_level_data(lv[0]);
-    for (int which = 0; which < 4; which++) {
+    for (int which = -1; which < 4; which++) {
         bv_witness *w = bv_witness_new(d);
-        bv_target t[32];
-        gl_t v[32] = {0};
-        for (int i = 0; i < 32; i++)
-            t[i] = bv_virtual((uint32_t)i);
+        bv_target t[BV_CM_LEAF_INPUTS];
+        gl_t v[BV_CM_LEAF_INPUTS];
+        CU_ASSERT_EQUAL_FATAL(bv_cm_leaf_inputs(lv[0], NULL, t, v), BV_CM_LEAF_INPUTS);
+        v[31] = 0; /* a real validator with zero fields: provable */
         if (which == 0)
             v[20] = (gl_t)1 << 32; /* effective balance lo limb */
         else if (which == 1)
             v[0] = (gl_t)1 << 32; /* pubkey word */
         else if (which == 2)
             v[30] = 2; /* slashed */
-        else
+        else if (which == 3)
             v[31] = 2; /* zero flag */
         bv_status st;
-        bv_err e = bv_witness_set_many(w, t, v, 32, &st);
+        bv_err e = bv_witness_set_many(w, t, v, BV_CM_LEAF_INPUTS, &st);
         if (e == BV_OK)
             e = bv_witness_generate(w, 1, &st);
         if (e == BV_OK)
             e = bv_witness_check_constraints(w, &st);
-        CU_ASSERT_NOT_EQUAL(e, BV_OK);
+        if (which < 0) {
+            CU_ASSERT_EQUAL(e, BV_OK); /* the untampered witness is fine */
+        } else {
+            CU_ASSERT_NOT_EQUAL(e, BV_OK);
+        }
         bv_witness_free(w);
     }
 }

@@ -49,6 +49,15 @@ echo "== circuits ($CONFIG configuration, 2 credentials) in $CIRC"
 "$BIN/balance_verification_circuit_data_generation" --level all --credentials 2 --circuits "$CIRC" \
   --config "$CONFIG" | tail -2
 
+echo "== a circuits directory holds one configuration and one credential count"
+OTHER=$([ "$CONFIG" = test ] && echo standard || echo test)
+for bad in "--credentials 1 --config $CONFIG" "--credentials 2 --config $OTHER"; do
+  # shellcheck disable=SC2086
+  if "$BIN/balance_verification_circuit_data_generation" --level 0 $bad --circuits "$CIRC" >"$TMP/mix.out" 2>&1; then
+    echo "FAIL: generation with $bad accepted in $CIRC"; fail=1
+  else echo "ok: refused: $(tail -1 "$TMP/mix.out")"; fi
+done
+
 run_state() { # run_state FORK SEED PROTO DEPTH STORAGE
   local fork=$1 seed=$2 proto=$3 depth=$4 storage=$5
   echo "== $fork state, protocol $proto, proof storage $storage"
@@ -57,6 +66,22 @@ run_state() { # run_state FORK SEED PROTO DEPTH STORAGE
     --wc-out "$TMP/$fork.wc" -o "$TMP/$fork.ssz" >/dev/null
   local W
   W=$(grep -v '^#' "$TMP/$fork.wc" | tr -d ' \n' | sed 's/,$//')
+  # make sure every status occurs among the matching validators: the first
+  # three matching ones become non-activated, exited and slashed
+  python3 - "$TMP/$fork.ssz" "$W" <<'EOF'
+import struct, sys
+path, ws = sys.argv[1], [bytes.fromhex(w[2:]) for w in sys.argv[2].split(",")]
+b = bytearray(open(path, "rb").read())
+voff, boff = struct.unpack_from("<II", b, 524552)  # mainnet preset, every fork
+slot = struct.unpack_from("<Q", b, 40)[0]; epoch = slot // 32
+match = [i for i in range((boff - voff) // 121) if b[voff + 121 * i + 48:voff + 121 * i + 80] in ws]
+assert len(match) >= 3, "too few matching validators"
+r = lambda i: voff + 121 * i
+struct.pack_into("<QQ", b, r(match[0]) + 89, epoch + 5, 2**64 - 1)   # eligibility, activation
+struct.pack_into("<QQ", b, r(match[1]) + 105, epoch - 3, epoch + 250) # exit, withdrawable
+b[r(match[2]) + 88] = 1                                               # slashed
+open(path, "wb").write(b)
+EOF
   mpirun -np 2 "$BIN/balverify" --state "$TMP/$fork.ssz" --withdrawal-credentials "$W" \
     --output "$TMP/$fork.native.json" 2>/dev/null
   python3 - "$TMP/$fork.native.json" <<'EOF'

@@ -99,6 +99,7 @@ int main(int argc, char **argv)
     /* JSON codecs: the level-0 input (the largest value a worker reads). */
     bv_balances_input in;
     memset(&in, 0, sizeof in);
+    in.num_credentials = 1;
     for (int v = 0; v < 8; v++)
         in.validators[v].effective_balance = 32000000000ULL + (uint64_t)v;
     long reps = 20000;

@@ -41,6 +41,10 @@
 
 #define BV_FAR_FUTURE_EPOCH UINT64_MAX
 #define BV_PROOF_KEY_MAX 192
+/* Credentials in one balance input / proof (DendrETH: exactly 1). */
+#define BV_KV_MAX_CREDENTIALS 8
+/* Field-branch depth of a FinalCircuitInput: 5 (phase0..deneb), 6 (electra+). */
+#define BV_KV_MAX_BRANCH_DEPTH 6
 
 /* ValidatorShaInput: SSZ leaves as raw bytes (numbers as leaf64 chunks). */
 typedef struct {
@@ -90,11 +94,13 @@ char *bv_json_encode_validator_proof(const bv_validator_proof *p);
 bv_err bv_json_decode_validator_proof(const char *json, size_t len, bv_validator_proof *out,
                                       bv_status *st);
 
-/* ValidatorBalancesInput (8 validators, 1 credential). */
+/* ValidatorBalancesInput (8 validators, num_credentials credentials:
+ * DendrETH writes exactly 1). */
 typedef struct {
     uint8_t balances[2][32];
     bv_validator_rec validators[8];
-    uint8_t withdrawal_credentials[32];
+    uint32_t num_credentials; /* 1..BV_KV_MAX_CREDENTIALS */
+    uint8_t withdrawal_credentials[BV_KV_MAX_CREDENTIALS][32];
     uint64_t current_epoch;
     uint8_t validator_is_zero[8];
 } bv_balances_input;
@@ -111,7 +117,8 @@ typedef struct {
     uint64_t range_total_value;
     uint64_t validators_commitment[4];
     uint8_t balances_hash[32];
-    uint8_t withdrawal_credentials[32];
+    uint32_t num_credentials; /* 1..BV_KV_MAX_CREDENTIALS (0 in a placeholder) */
+    uint8_t withdrawal_credentials[BV_KV_MAX_CREDENTIALS][32];
     uint64_t current_epoch;
     uint64_t non_activated, active, exited, slashed;
     int has_slashed; /* decoded: numberOfSlashedValidators present */
@@ -122,26 +129,35 @@ char *bv_json_encode_balance_proof(const bv_balance_proof *p);
 bv_err bv_json_decode_balance_proof(const char *json, size_t len, bv_balance_proof *out,
                                     bv_status *st);
 
-/* FinalCircuitInput. Branches bottom-up. */
+/* FinalCircuitInput. Branches bottom-up. DendrETH's layout has
+ * branch_depth 5 (phase0..deneb) and 1 credential; electra and later states
+ * have 6-level field branches (slotBranch, balanceBranch and
+ * validatorsBranch then hold 6 elements each), and several credentials make
+ * withdrawalCredentials longer. The decoder accepts depth 5 or 6 (the same
+ * for the three branches) and 1..BV_KV_MAX_CREDENTIALS credentials. */
 typedef struct {
     uint8_t state_root[32];
     uint8_t state_root_branch[3][32];
     uint8_t block_root[32];
     uint64_t slot;
-    uint8_t slot_branch[5][32];
-    uint8_t withdrawal_credentials[32];
-    uint8_t balance_branch[5][32];
-    uint8_t validators_branch[5][32];
+    uint32_t branch_depth; /* 5 or 6 */
+    uint8_t slot_branch[BV_KV_MAX_BRANCH_DEPTH][32];
+    uint32_t num_credentials;
+    uint8_t withdrawal_credentials[BV_KV_MAX_CREDENTIALS][32];
+    uint8_t balance_branch[BV_KV_MAX_BRANCH_DEPTH][32];
+    uint8_t validators_branch[BV_KV_MAX_BRANCH_DEPTH][32];
     uint8_t validators_size_bits[32];
-} bv_final_input;
+} bv_final_circuit_input;
 
-char *bv_json_encode_final_input(const bv_final_input *in);
-bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_input *out, bv_status *st);
+char *bv_json_encode_final_input(const bv_final_circuit_input *in);
+bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_circuit_input *out,
+                                  bv_status *st);
 
 /* FinalProof. balanceSum as u32 limbs (LE, no trailing zeros). */
 typedef struct {
     uint8_t block_root[32];
-    uint8_t withdrawal_credentials[32];
+    uint32_t num_credentials; /* 1..BV_KV_MAX_CREDENTIALS */
+    uint8_t withdrawal_credentials[BV_KV_MAX_CREDENTIALS][32];
     uint64_t balance_sum;
     uint64_t non_activated, active, exited, slashed;
     const uint8_t *proof; /* encode: borrowed; decode: malloc'd (free it) */
@@ -153,8 +169,10 @@ bv_err bv_json_decode_final_proof(const char *json, size_t len, bv_final_proof *
 
 /* The padding / zero values the feeders write. */
 void bv_zero_validator_rec(bv_validator_rec *v);
-/* {proto}:validator_balance_input:{R}: all padding, validatorIsZero all 1. */
-void bv_zero_balances_input(const uint8_t wc[32], uint64_t current_epoch, bv_balances_input *out);
+/* {proto}:validator_balance_input:{R}: all padding, validatorIsZero all 1,
+ * the n credentials wc[0..n). */
+void bv_zero_balances_input(const uint8_t (*wc)[32], uint32_t n, uint64_t current_epoch,
+                            bv_balances_input *out);
 /* TS placeholders. */
 void bv_validator_proof_placeholder(bv_validator_proof *p, int zero /* proofKey "invalid" */);
 void bv_balance_proof_placeholder(bv_balance_proof *p);

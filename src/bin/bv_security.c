@@ -23,8 +23,8 @@ static void print_config(const bv_plonk_config *c)
            c->fri.rate_bits, 1u << c->fri.rate_bits, c->fri.cap_height, c->fri.arity_bits,
            c->fri.final_poly_bits, c->fri.num_query_rounds, c->fri.proof_of_work_bits);
     uint32_t bits = bv_plonk_conjectured_security_bits(c);
-    printf("  conjectured security: min(128, %u * %u + %u) = %u bits%s\n",
-           c->fri.num_query_rounds, c->fri.rate_bits, c->fri.proof_of_work_bits, bits,
+    printf("  conjectured security: min(128, %u * %u + %u) = %u bits%s\n", c->fri.num_query_rounds,
+           c->fri.rate_bits, c->fri.proof_of_work_bits, bits,
            bits < 100 ? "  (TEST ONLY: below the 100-bit target)" : "");
 }
 

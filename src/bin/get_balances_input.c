@@ -6,14 +6,19 @@
  *   get_balances_input [--redis-host H] [--redis-port P]
  *       (--beacon-node URL[,URL...] | --state FILE.ssz)
  *       [--slot S] [--offset N] [--take N]
- *       --withdrawal-credentials 0x.. (alias --withdraw-credentials)
+ *       --withdrawal-credentials 0x..[,0x..] (alias --withdraw-credentials)
  *       --protocol NAME
  *
  * With --offset/--take the validators and balances lists are sliced to
  * [offset, offset + take) and every root and branch is computed from the
  * sliced state, as the TypeScript feeder does (such a run does not match a
- * real chain root). Only forks whose BeaconState has 5-level field branches
- * (phase0..deneb) fit the May-2024 final_proof_input layout.
+ * real chain root).
+ *
+ * With one credential and a phase0..deneb state the values are exactly
+ * DendrETH's. balverify extends them (docs/REDIS.md): several credentials
+ * (comma-separated, up to 8) make every withdrawalCredentials list longer,
+ * and states with 6-level field branches (electra, fulu) give slotBranch,
+ * balanceBranch and validatorsBranch 6 elements.
  *
  * Deliberate ordering fix (quirk Q5): each placeholder is written before
  * its task is enqueued, zero tasks included, so a fast worker's result is
@@ -54,8 +59,8 @@ static bv_err parse(int argc, char **argv, opts *o, bv_status *st)
         const char *k = argv[i];
         if (!strcmp(k, "--help") || !strcmp(k, "-h")) {
             printf("usage: " P " [--redis-host H] [--redis-port P] (--beacon-node URL | --state "
-                   "FILE.ssz) [--slot S] [--offset N] [--take N] --withdrawal-credentials 0x.. "
-                   "--protocol NAME\n");
+                   "FILE.ssz) [--slot S] [--offset N] [--take N] --withdrawal-credentials "
+                   "0x..[,0x..] --protocol NAME\n");
             exit(0);
         }
         if (i + 1 >= argc)
@@ -189,10 +194,37 @@ static void put_branch(uint8_t (*dst)[32], const uint8_t *branch, unsigned n)
         memcpy(dst[i], branch + 32 * i, 32);
 }
 
+/* Comma-separated 32-byte hex values, each with or without 0x (the
+ * TypeScript feeder takes either). */
+static bv_err parse_credentials(const char *text, uint8_t (*wc)[32], size_t *n, bv_status *st)
+{
+    *n = 0;
+    const char *p = text;
+    for (;;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        char tok[80];
+        if (len == 0 || len >= sizeof tok)
+            return bv_fail(st, BV_ERR_ARG, "credential %zu: want 64 hex digits (0x optional)",
+                           *n + 1);
+        if (*n == BV_KV_MAX_CREDENTIALS)
+            return bv_fail(st, BV_ERR_ARG, "more than %d credentials", BV_KV_MAX_CREDENTIALS);
+        memcpy(tok, p, len);
+        tok[len] = 0;
+        if (bv_hex32_parse(tok, wc[*n], st))
+            return BV_ERR_ARG;
+        (*n)++;
+        if (!c)
+            return BV_OK;
+        p = c + 1;
+    }
+}
+
 static bv_err run(const opts *o, bv_status *st)
 {
-    uint8_t wc[32];
-    bv_err e = bv_hex32_parse(o->wc_hex, wc, st);
+    uint8_t wc[BV_KV_MAX_CREDENTIALS][32];
+    size_t nwc = 0;
+    bv_err e = parse_credentials(o->wc_hex, wc, &nwc, st);
     if (e)
         return bv_fail_ctx(st, "--withdrawal-credentials");
     char tmp[512] = "";
@@ -241,24 +273,25 @@ static bv_err run(const opts *o, bv_status *st)
     uint8_t branch[16 * 32];
     unsigned depth;
     uint64_t gindex;
-    bv_final_input fin;
+    bv_final_circuit_input fin;
     memset(&fin, 0, sizeof fin);
     if ((e = bv_state_field_branch(&roots, BV_FIELD_SLOT, branch, &depth, &gindex, st)))
         goto out;
-    if (depth != 5) {
+    if (depth != 5 && depth != 6) {
         e = bv_fail(st, BV_ERR_UNSUPPORTED,
-                    "%s state: field branches have %u levels; the final_proof_input layout has 5 "
-                    "(phase0..deneb)",
+                    "%s state: field branches have %u levels; the final layer takes 5 "
+                    "(phase0..deneb) or 6 (electra, fulu)",
                     bv_fork_name(s.fork), depth);
         goto out;
     }
-    put_branch(fin.slot_branch, branch, 5);
+    fin.branch_depth = depth;
+    put_branch(fin.slot_branch, branch, depth);
     if ((e = bv_state_field_branch(&roots, BV_FIELD_BALANCES, branch, &depth, &gindex, st)))
         goto out;
-    put_branch(fin.balance_branch, branch, 5);
+    put_branch(fin.balance_branch, branch, fin.branch_depth);
     if ((e = bv_state_field_branch(&roots, BV_FIELD_VALIDATORS, branch, &depth, &gindex, st)))
         goto out;
-    put_branch(fin.validators_branch, branch, 5);
+    put_branch(fin.validators_branch, branch, fin.branch_depth);
     uint8_t header[BV_SSZ_HEADER_SIZE];
     memcpy(header, s.latest_block_header, sizeof header);
     memcpy(header + 48, roots.state_root, 32); /* stateRoot := computed root */
@@ -266,7 +299,8 @@ static bv_err run(const opts *o, bv_status *st)
     bv_ssz_header_root(fin.block_root, header);
     memcpy(fin.state_root, roots.state_root, 32);
     fin.slot = s.slot;
-    memcpy(fin.withdrawal_credentials, wc, 32);
+    fin.num_credentials = (uint32_t)nwc;
+    memcpy(fin.withdrawal_credentials, wc, 32 * nwc);
     bv_leaf64(n, fin.validators_size_bits);
 
     uint64_t epoch = s.slot / bv_slots_per_epoch(s.preset);
@@ -282,7 +316,7 @@ static bv_err run(const opts *o, bv_status *st)
 
     /* 1. the zero input */
     bv_balances_input in;
-    bv_zero_balances_input(wc, epoch, &in);
+    bv_zero_balances_input((const uint8_t(*)[32])wc, (uint32_t)nwc, epoch, &in);
     if ((e = bv_feeder_set_json(r, bv_key_balance_input(o->protocol, BV_REGISTRY_LIMIT).s,
                                 bv_json_encode_balances_input(&in), st)))
         goto out;
@@ -298,7 +332,8 @@ static bv_err run(const opts *o, bv_status *st)
     for (uint64_t j = 0; j < ninputs && !e; j++) {
         bv_balances_input bi;
         memset(&bi, 0, sizeof bi);
-        memcpy(bi.withdrawal_credentials, wc, 32);
+        bi.num_credentials = (uint32_t)nwc;
+        memcpy(bi.withdrawal_credentials, wc, 32 * nwc);
         bi.current_epoch = epoch;
         /* chunks 2j, 2j+1: 4 LE balances each, zero beyond n */
         for (int c = 0; c < 2; c++)

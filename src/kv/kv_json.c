@@ -324,6 +324,23 @@ static bv_err get_bits_list(const cJSON *o, const char *name, const char *ctx, u
     return BV_OK;
 }
 
+/* A list of 1..max bit arrays (withdrawal credentials); *n receives the
+ * count. */
+static bv_err get_bits_list_var(const cJSON *o, const char *name, const char *ctx,
+                                uint8_t (*out)[32], int max, uint32_t *n, bv_status *st)
+{
+    const cJSON *f = field(o, name, ctx, st);
+    if (!f)
+        return BV_ERR_FORMAT;
+    if (!cJSON_IsArray(f))
+        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not an array", ctx, name);
+    int k = cJSON_GetArraySize(f);
+    if (k < 1 || k > max)
+        return bv_fail(st, BV_ERR_FORMAT, "%s%s: %d entries, want 1..%d", ctx, name, k, max);
+    *n = (uint32_t)k;
+    return get_bits_list(o, name, ctx, out, k, st);
+}
+
 /* An array that must be empty (placeholders) or have exactly want items. */
 static int array_size(const cJSON *o, const char *name, const char *ctx, bv_status *st)
 {
@@ -573,9 +590,9 @@ char *bv_json_encode_balances_input(const bv_balances_input *in)
             sb_put(&b, ",", 1);
         sb_poseidon_validator(&b, &in->validators[i]);
     }
-    sb_str(&b, "],\"withdrawalCredentials\":[");
-    sb_bits(&b, in->withdrawal_credentials);
-    sb_str(&b, "],\"currentEpoch\":");
+    sb_str(&b, "],\"withdrawalCredentials\":");
+    sb_bits_list(&b, in->withdrawal_credentials, (int)in->num_credentials);
+    sb_str(&b, ",\"currentEpoch\":");
     sb_dec(&b, in->current_epoch);
     sb_str(&b, ",\"validatorIsZero\":[");
     for (int i = 0; i < 8; i++)
@@ -634,12 +651,9 @@ bv_err bv_json_decode_balances_input(const char *json, size_t len, bv_balances_i
         for (int i = 0; i < 8 && !e; i++)
             e = decode_poseidon_validator(cJSON_GetArrayItem(vs, i), i, &in->validators[i], st);
     }
-    if (!e) {
-        uint8_t wc[1][32];
-        e = get_bits_list(j, "withdrawalCredentials", c, wc, 1, st);
-        if (!e)
-            memcpy(in->withdrawal_credentials, wc[0], 32);
-    }
+    if (!e)
+        e = get_bits_list_var(j, "withdrawalCredentials", c, in->withdrawal_credentials,
+                              BV_KV_MAX_CREDENTIALS, &in->num_credentials, st);
     if (!e)
         e = get_decstr(j, "currentEpoch", c, &in->current_epoch, st);
     if (!e) {
@@ -684,9 +698,9 @@ char *bv_json_encode_balance_proof(const bv_balance_proof *p)
     }
     sb_str(&b, "],\"balancesHash\":");
     sb_bits(&b, p->balances_hash);
-    sb_str(&b, ",\"withdrawalCredentials\":[");
-    sb_bits(&b, p->withdrawal_credentials);
-    sb_str(&b, "],\"currentEpoch\":");
+    sb_str(&b, ",\"withdrawalCredentials\":");
+    sb_bits_list(&b, p->withdrawal_credentials, (int)p->num_credentials);
+    sb_str(&b, ",\"currentEpoch\":");
     sb_dec(&b, p->current_epoch);
     sb_fmt(&b,
            ",\"numberOfNonActivatedValidators\":%" PRIu64 ",\"numberOfActiveValidators\":%" PRIu64
@@ -745,12 +759,9 @@ bv_err bv_json_decode_balance_proof(const char *json, size_t len, bv_balance_pro
                 e = get_poseidon4(j, "validatorsCommitment", c, p->validators_commitment, st);
             if (!e)
                 e = get_bits(j, "balancesHash", c, p->balances_hash, st);
-            if (!e) {
-                uint8_t wc[1][32];
-                e = get_bits_list(j, "withdrawalCredentials", c, wc, 1, st);
-                if (!e)
-                    memcpy(p->withdrawal_credentials, wc[0], 32);
-            }
+            if (!e)
+                e = get_bits_list_var(j, "withdrawalCredentials", c, p->withdrawal_credentials,
+                                      BV_KV_MAX_CREDENTIALS, &p->num_credentials, st);
             p->has_data = 1;
         }
     }
@@ -759,8 +770,9 @@ bv_err bv_json_decode_balance_proof(const char *json, size_t len, bv_balance_pro
 }
 
 /* ---------------- FinalCircuitInput ---------------- */
-char *bv_json_encode_final_input(const bv_final_input *in)
+char *bv_json_encode_final_input(const bv_final_circuit_input *in)
 {
+    int d = (int)in->branch_depth;
     sb b = {0};
     sb_str(&b, "{\"stateRoot\":");
     sb_bits(&b, in->state_root);
@@ -771,20 +783,21 @@ char *bv_json_encode_final_input(const bv_final_input *in)
     sb_str(&b, ",\"slot\":");
     sb_dec(&b, in->slot);
     sb_str(&b, ",\"slotBranch\":");
-    sb_bits_list(&b, in->slot_branch, 5);
-    sb_str(&b, ",\"withdrawalCredentials\":[");
-    sb_bits(&b, in->withdrawal_credentials);
-    sb_str(&b, "],\"balanceBranch\":");
-    sb_bits_list(&b, in->balance_branch, 5);
+    sb_bits_list(&b, in->slot_branch, d);
+    sb_str(&b, ",\"withdrawalCredentials\":");
+    sb_bits_list(&b, in->withdrawal_credentials, (int)in->num_credentials);
+    sb_str(&b, ",\"balanceBranch\":");
+    sb_bits_list(&b, in->balance_branch, d);
     sb_str(&b, ",\"validatorsBranch\":");
-    sb_bits_list(&b, in->validators_branch, 5);
+    sb_bits_list(&b, in->validators_branch, d);
     sb_str(&b, ",\"validatorsSizeBits\":");
     sb_bits(&b, in->validators_size_bits);
     sb_put(&b, "}", 1);
     return sb_done(&b);
 }
 
-bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_input *in, bv_status *st)
+bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_circuit_input *in,
+                                  bv_status *st)
 {
     memset(in, 0, sizeof *in);
     cJSON *j;
@@ -792,7 +805,6 @@ bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_input *
     bv_err e = parse_root(json, len, "FinalCircuitInput", &j, st);
     if (e)
         return e;
-    uint8_t wc[1][32];
     if (!e)
         e = get_bits(j, "stateRoot", c, in->state_root, st);
     if (!e)
@@ -801,16 +813,25 @@ bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_input *
         e = get_bits(j, "blockRoot", c, in->block_root, st);
     if (!e)
         e = get_decstr(j, "slot", c, &in->slot, st);
+    if (!e) {
+        int d = array_size(j, "slotBranch", c, st);
+        if (d < 0)
+            e = BV_ERR_FORMAT;
+        else if (d != 5 && d != 6)
+            e = bv_fail(st, BV_ERR_FORMAT, "%sslotBranch: %d entries, want 5 or 6", c, d);
+        else
+            in->branch_depth = (uint32_t)d;
+    }
     if (!e)
-        e = get_bits_list(j, "slotBranch", c, in->slot_branch, 5, st);
+        e = get_bits_list(j, "slotBranch", c, in->slot_branch, (int)in->branch_depth, st);
     if (!e)
-        e = get_bits_list(j, "withdrawalCredentials", c, wc, 1, st);
+        e = get_bits_list_var(j, "withdrawalCredentials", c, in->withdrawal_credentials,
+                              BV_KV_MAX_CREDENTIALS, &in->num_credentials, st);
     if (!e)
-        memcpy(in->withdrawal_credentials, wc[0], 32);
+        e = get_bits_list(j, "balanceBranch", c, in->balance_branch, (int)in->branch_depth, st);
     if (!e)
-        e = get_bits_list(j, "balanceBranch", c, in->balance_branch, 5, st);
-    if (!e)
-        e = get_bits_list(j, "validatorsBranch", c, in->validators_branch, 5, st);
+        e = get_bits_list(j, "validatorsBranch", c, in->validators_branch, (int)in->branch_depth,
+                          st);
     if (!e)
         e = get_bits(j, "validatorsSizeBits", c, in->validators_size_bits, st);
     cJSON_Delete(j);
@@ -823,9 +844,9 @@ char *bv_json_encode_final_proof(const bv_final_proof *p)
     sb b = {0};
     sb_str(&b, "{\"needsChange\":false,\"blockRoot\":");
     sb_bits(&b, p->block_root);
-    sb_str(&b, ",\"withdrawalCredentials\":[");
-    sb_bits(&b, p->withdrawal_credentials);
-    sb_str(&b, "],\"balanceSum\":[");
+    sb_str(&b, ",\"withdrawalCredentials\":");
+    sb_bits_list(&b, p->withdrawal_credentials, (int)p->num_credentials);
+    sb_str(&b, ",\"balanceSum\":[");
     uint32_t lo = (uint32_t)p->balance_sum, hi = (uint32_t)(p->balance_sum >> 32);
     if (hi)
         sb_fmt(&b, "%u,%u", lo, hi);
@@ -852,13 +873,11 @@ bv_err bv_json_decode_final_proof(const char *json, size_t len, bv_final_proof *
         return e;
     int nc;
     e = get_bool(j, "needsChange", c, &nc, st);
-    uint8_t wc[1][32];
     if (!e)
         e = get_bits(j, "blockRoot", c, p->block_root, st);
     if (!e)
-        e = get_bits_list(j, "withdrawalCredentials", c, wc, 1, st);
-    if (!e)
-        memcpy(p->withdrawal_credentials, wc[0], 32);
+        e = get_bits_list_var(j, "withdrawalCredentials", c, p->withdrawal_credentials,
+                              BV_KV_MAX_CREDENTIALS, &p->num_credentials, st);
     if (!e) {
         int n = array_size(j, "balanceSum", c, st);
         if (n < 0)
@@ -923,10 +942,12 @@ void bv_zero_validator_rec(bv_validator_rec *v)
     memset(v, 0, sizeof *v);
 }
 
-void bv_zero_balances_input(const uint8_t wc[32], uint64_t current_epoch, bv_balances_input *out)
+void bv_zero_balances_input(const uint8_t (*wc)[32], uint32_t n, uint64_t current_epoch,
+                            bv_balances_input *out)
 {
     memset(out, 0, sizeof *out);
-    memcpy(out->withdrawal_credentials, wc, 32);
+    out->num_credentials = n;
+    memcpy(out->withdrawal_credentials, wc, 32 * (size_t)n);
     out->current_epoch = current_epoch;
     for (int i = 0; i < 8; i++)
         out->validator_is_zero[i] = 1;

@@ -321,7 +321,8 @@ static void mirror_balance(bv_mirror *m, const bv_node *n, uint64_t index)
     for (int i = 0; i < 4; i++)
         p.validators_commitment[i] = (uint64_t)pv->validators_commitment.e[i];
     memcpy(p.balances_hash, pv->balances_root, 32);
-    memcpy(p.withdrawal_credentials, pv->credentials, 32);
+    p.num_credentials = 1; /* the node's credentials value (node.h) */
+    memcpy(p.withdrawal_credentials[0], pv->credentials, 32);
     p.current_epoch = pv->current_epoch;
     p.non_activated = pv->non_activated;
     p.active = pv->active;
@@ -616,7 +617,8 @@ static bv_err on_final(void *ctx, const bv_job_result *res, bv_status *st)
     bv_final_proof fp;
     memset(&fp, 0, sizeof fp);
     memcpy(fp.block_root, res->block_root, 32);
-    memcpy(fp.withdrawal_credentials, pv->credentials, 32);
+    fp.num_credentials = 1;
+    memcpy(fp.withdrawal_credentials[0], pv->credentials, 32);
     fp.balance_sum = res->total_locked_gwei;
     fp.non_activated = res->non_activated_validators;
     fp.active = res->active_validators;

@@ -32,6 +32,14 @@ rcli FLUSHALL >/dev/null
   --protocol diva --offset 37 --take 501
 (cd "$TMP" && node feeders_check.js balances "$REDIS_PORT" s1.ssz diva "$W" 37 501) || fail=1
 
+echo "== get_balances_input, electra state (6-level field branches), two credentials"
+rcli FLUSHALL >/dev/null
+"$BIN/bv_synth_state" --fork electra --validators 64 --seed 3 --wc-out "$TMP/wce.txt" -o "$TMP/electra.ssz" >/dev/null
+WE=$(grep -v '^#' "$TMP/wce.txt" | head -2 | tr -d ' ' | paste -sd, | sed 's/,,*/,/g; s/,$//')
+SRE=$("$BIN/bv_state_info" "$TMP/electra.ssz" | grep '"state_root"' | cut -d'"' -f4)
+"$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/electra.ssz" --withdrawal-credentials "$WE" --protocol lido
+(cd "$TMP" && BV_FIELD_DEPTH=6 node feeders_check.js balances "$REDIS_PORT" electra.ssz lido "$WE" 0 all "$SRE") || fail=1
+
 echo "== get_changed_validators, two states, then a re-run that must add nothing"
 rcli FLUSHALL >/dev/null
 "$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --run-once
@@ -104,8 +112,10 @@ expect_fail "error:" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --stat
 expect_fail "withdrawal-credentials" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials 0x1234 --protocol lido
 expect_fail "protocol" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials "$W"
 expect_fail "protocol name" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials "$W" --protocol "a:b"
-"$BIN/bv_synth_state" --fork electra --validators 64 --seed 3 -o "$TMP/electra.ssz" >/dev/null
-expect_fail "final_proof_input layout has 5" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/electra.ssz" --withdrawal-credentials "$W" --protocol lido
+expect_fail "more than 8 credentials" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" \
+  --withdrawal-credentials "$W,$W,$W,$W,$W,$W,$W,$W,$W" --protocol lido
+expect_fail "credential 2" "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" \
+  --withdrawal-credentials "$W," --protocol lido
 expect_fail "does not follow" "$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s2.ssz" --state "$TMP/s1.ssz" --sync-slot 0
 expect_fail "exactly one of" "$BIN/get_changed_validators" --redis-port "$REDIS_PORT"
 expect_fail "cannot connect" "$BIN/get_changed_validators" --redis-port 1 --state "$TMP/s1.ssz"

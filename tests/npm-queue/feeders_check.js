@@ -1,12 +1,14 @@
 // Independent checks of what the C feeders wrote to Redis, recomputed from
 // the SSZ state files with the TypeScript feeders' conventions (object
 // literals in their field order + JSON.stringify, hexToBits, DataView
-// big-endian payloads) and node's own SHA-256. Only deneb/mainnet states
-// (what bv_synth_state makes by default) are parsed here.
+// big-endian payloads) and node's own SHA-256. Only mainnet-preset states
+// are parsed here (the validators and balances offsets sit at the same place
+// in every fork's fixed part).
 //
 //   node feeders_check.js mutate IN.ssz OUT.ssz
 //       copy IN with slot + 32 and a few validators changed (prints indices)
-//   node feeders_check.js balances PORT STATE PROTO WC OFFSET TAKE [STATE_ROOT]
+//   node feeders_check.js balances PORT STATE PROTO WC[,WC...] OFFSET TAKE [STATE_ROOT]
+//       (env BV_FIELD_DEPTH=6 for electra/fulu states: 6-level field branches)
 //   node feeders_check.js changed PORT STATE1 STATE2
 'use strict';
 const fs = require('fs');
@@ -14,12 +16,12 @@ const crypto = require('crypto');
 const Redis = require('ioredis');
 
 const R = 1099511627776n;
-const VOFF_POS = 524552; // deneb/mainnet: offset of the validators list in the fixed part
+const VOFF_POS = 524552; // mainnet: offset of the validators list in the fixed part (every fork)
 function parseState(path) {
   const b = fs.readFileSync(path);
   const voff = b.readUInt32LE(VOFF_POS), boff = b.readUInt32LE(VOFF_POS + 4);
   const n = (boff - voff) / 121;
-  if (!Number.isInteger(n)) throw new Error(`${path}: not a deneb/mainnet state`);
+  if (!Number.isInteger(n)) throw new Error(`${path}: not a mainnet-preset state`);
   const recs = [...Array(n).keys()].map(i => b.subarray(voff + 121 * i, voff + 121 * (i + 1)));
   const bals = b.subarray(boff, boff + 8 * n);
   return { buf: b, slot: b.readBigUInt64LE(40), header: b.subarray(64, 176), recs, bals, voff, boff };
@@ -101,7 +103,11 @@ async function checkBalances(port, statePath, proto, wc, offset, take, stateRoot
   const recs = s.recs.slice(lo, hi), n = recs.length;
   const bals = s.bals.subarray(8 * lo, 8 * hi);
   const epoch = (s.slot / 32n).toString();
-  const W = wc.replace(/^0x/, '');
+  const Ws = wc.split(',').map(w => w.replace(/^0x/, ''));
+  const wcBits = Ws.map(hexToBits);
+  const depth = Number(process.env.BV_FIELD_DEPTH || 5);
+  // field gindices: slot 2, validators 11, balances 12 under a 2^depth-leaf container
+  const G = f => 2 ** depth + f;
   const chunks = [];
   for (let c = 0; c < Math.ceil(n / 4); c++) {
     const b = Buffer.alloc(32); bals.copy(b, 0, 32 * c, Math.min(32 * c + 32, 8 * n)); chunks.push(b);
@@ -114,7 +120,7 @@ async function checkBalances(port, statePath, proto, wc, offset, take, stateRoot
     const want = JSON.stringify({
       balances: bitChunks.slice(2 * j, 2 * j + 2),
       validators: [...recs.slice(8 * j, 8 * j + 8).map(poseidonInput), ...Array(8 - size).fill(zeroPoseidon())],
-      withdrawalCredentials: [hexToBits(W)], currentEpoch: epoch,
+      withdrawalCredentials: wcBits, currentEpoch: epoch,
       validatorIsZero: new Array(size).fill(0).concat(new Array(8 - size).fill(1)),
     });
     eq(await db.get(`${proto}:validator_balance_input:${j}`), want, `input ${j}`);
@@ -122,7 +128,7 @@ async function checkBalances(port, statePath, proto, wc, offset, take, stateRoot
   eq(await db.get(`${proto}:validator_balance_input:${ninputs}`), null, 'no input past the end');
   eq(await db.get(`${proto}:validator_balance_input:${R}`), JSON.stringify({
     balances: Array(2).fill('').map(() => ''.padStart(256, '0').split('').map(Number)),
-    validators: Array(8).fill(zeroPoseidon()), withdrawalCredentials: [hexToBits(W)], currentEpoch: epoch,
+    validators: Array(8).fill(zeroPoseidon()), withdrawalCredentials: wcBits, currentEpoch: epoch,
     validatorIsZero: Array(8).fill(1) }), 'zero input');
   for (let L = 0; L < 38; L++) {
     const count = Math.ceil(n / 8 / 2 ** L);
@@ -140,16 +146,16 @@ async function checkBalances(port, statePath, proto, wc, offset, take, stateRoot
   const stateRoot = bitsToBuf(fin.stateRoot);
   const vroot = mixLen(merkleize(recs.map(validatorRoot), 40), n);
   const broot = mixLen(merkleize(chunks, 38), n);
-  eq(branchRoot(vroot, fin.validatorsBranch.map(bitsToBuf), 43).toString('hex'), stateRoot.toString('hex'), 'validators branch to state root');
-  eq(branchRoot(broot, fin.balanceBranch.map(bitsToBuf), 44).toString('hex'), stateRoot.toString('hex'), 'balances branch to state root');
-  eq(branchRoot(leaf64(s.slot), fin.slotBranch.map(bitsToBuf), 34).toString('hex'), stateRoot.toString('hex'), 'slot branch to state root');
+  eq(branchRoot(vroot, fin.validatorsBranch.map(bitsToBuf), G(11)).toString('hex'), stateRoot.toString('hex'), 'validators branch to state root');
+  eq(branchRoot(broot, fin.balanceBranch.map(bitsToBuf), G(12)).toString('hex'), stateRoot.toString('hex'), 'balances branch to state root');
+  eq(branchRoot(leaf64(s.slot), fin.slotBranch.map(bitsToBuf), G(2)).toString('hex'), stateRoot.toString('hex'), 'slot branch to state root');
   const header = Buffer.from(s.header); stateRoot.copy(header, 48);
   const hroot = merkleize([leaf64(header.readBigUInt64LE(0)), leaf64(header.readBigUInt64LE(8)),
     header.subarray(16, 48), header.subarray(48, 80), header.subarray(80, 112)], 3);
   eq(bitsToBuf(fin.blockRoot).toString('hex'), hroot.toString('hex'), 'block root = header with computed state root');
   eq(branchRoot(stateRoot, fin.stateRootBranch.map(bitsToBuf), 11).toString('hex'), hroot.toString('hex'), 'state root branch to block root');
   eq(fin.slot, s.slot.toString(), 'slot');
-  eq(JSON.stringify(fin.withdrawalCredentials), JSON.stringify([hexToBits(W)]), 'credentials');
+  eq(JSON.stringify(fin.withdrawalCredentials), JSON.stringify(wcBits), 'credentials');
   eq(JSON.stringify(fin.validatorsSizeBits), JSON.stringify(hexToBits(leaf64(n).toString('hex'))), 'validatorsSizeBits');
   if (stateRootHex) eq('0x' + stateRoot.toString('hex'), stateRootHex, 'unsliced state root = bv_state_info');
   db.disconnect();

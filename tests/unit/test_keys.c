@@ -240,7 +240,8 @@ static void test_balances_input_vectors(void)
     CU_ASSERT_EQUAL(in.validators[1].effective_balance, 31999999999ULL);
     CU_ASSERT_EQUAL(in.validators[0].exit_epoch, BV_FAR_FUTURE_EPOCH);
     CU_ASSERT_EQUAL(in.validators[2].exit_epoch, 900);
-    CU_ASSERT_EQUAL(memcmp(in.withdrawal_credentials, W, 32), 0);
+    CU_ASSERT_EQUAL(in.num_credentials, 1);
+    CU_ASSERT_EQUAL(memcmp(in.withdrawal_credentials[0], W, 32), 0);
     uint8_t r[32];
     root_of(3, r);
     CU_ASSERT_EQUAL(memcmp(in.balances[0], r, 32), 0);
@@ -251,7 +252,7 @@ static void test_balances_input_vectors(void)
     free(js);
 
     LOAD(z, "balances_input_zero");
-    bv_zero_balances_input(W, 200, &in);
+    bv_zero_balances_input(&W, 1, 200, &in);
     enc = bv_json_encode_balances_input(&in);
     CU_ASSERT_STRING_EQUAL(enc, z);
     free(enc);
@@ -287,7 +288,7 @@ static void test_balance_proof_vectors(void)
 static void test_final_vectors(void)
 {
     bv_status st;
-    bv_final_input in;
+    bv_final_circuit_input in;
     LOAD(js, "final_input");
     CU_ASSERT_EQUAL_FATAL(bv_json_decode_final_input(js, js_len, &in, &st), BV_OK);
     CU_ASSERT_EQUAL(in.slot, 6400);
@@ -320,6 +321,95 @@ static void test_final_vectors(void)
     CU_ASSERT_STRING_EQUAL(enc, zj);
     free(enc);
     free(zj);
+}
+
+/* balverify's extension: several credentials and 6-level field branches
+ * round-trip, with the credentials a list of bit arrays in order. */
+static void test_extension_vectors(void)
+{
+    bv_status st;
+    uint8_t w2[2][32];
+    memcpy(w2[0], W, 32);
+    memset(w2[1], 0xa5, 32);
+    bv_balances_input in;
+    bv_zero_balances_input((const uint8_t(*)[32])w2, 2, 7, &in);
+    char *enc = bv_json_encode_balances_input(&in);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(enc);
+    CU_ASSERT_PTR_NOT_NULL(strstr(enc, "\"withdrawalCredentials\":[[0,0,0,0,0,0,0,1,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(enc, "],[1,0,1,0,0,1,0,1,"));
+    bv_balances_input back;
+    CU_ASSERT_EQUAL_FATAL(bv_json_decode_balances_input(enc, strlen(enc), &back, &st), BV_OK);
+    CU_ASSERT_EQUAL(back.num_credentials, 2);
+    CU_ASSERT_EQUAL(memcmp(back.withdrawal_credentials, w2, 64), 0);
+    free(enc);
+
+    bv_balance_proof p;
+    memset(&p, 0, sizeof p);
+    p.has_data = 1;
+    p.num_credentials = 2;
+    memcpy(p.withdrawal_credentials, w2, 64);
+    p.current_epoch = 9;
+    snprintf(p.proof_key, sizeof p.proof_key, "k");
+    enc = bv_json_encode_balance_proof(&p);
+    bv_balance_proof pb;
+    CU_ASSERT_EQUAL_FATAL(bv_json_decode_balance_proof(enc, strlen(enc), &pb, &st), BV_OK);
+    CU_ASSERT_EQUAL(pb.num_credentials, 2);
+    CU_ASSERT_EQUAL(memcmp(pb.withdrawal_credentials[1], w2[1], 32), 0);
+    char *again = bv_json_encode_balance_proof(&pb);
+    CU_ASSERT_STRING_EQUAL(again, enc);
+    free(again);
+    free(enc);
+
+    bv_final_circuit_input fi;
+    memset(&fi, 0, sizeof fi);
+    fi.branch_depth = 6;
+    fi.num_credentials = 2;
+    memcpy(fi.withdrawal_credentials, w2, 64);
+    for (int i = 0; i < 6; i++) {
+        root_of(100 + i, fi.slot_branch[i]);
+        root_of(200 + i, fi.balance_branch[i]);
+        root_of(300 + i, fi.validators_branch[i]);
+    }
+    fi.slot = 12345;
+    enc = bv_json_encode_final_input(&fi);
+    bv_final_circuit_input fb;
+    CU_ASSERT_EQUAL_FATAL(bv_json_decode_final_input(enc, strlen(enc), &fb, &st), BV_OK);
+    CU_ASSERT_EQUAL(fb.branch_depth, 6);
+    CU_ASSERT_EQUAL(fb.num_credentials, 2);
+    CU_ASSERT_EQUAL(memcmp(fb.validators_branch[5], fi.validators_branch[5], 32), 0);
+    CU_ASSERT_EQUAL(memcmp(fb.slot_branch, fi.slot_branch, sizeof fi.slot_branch), 0);
+    again = bv_json_encode_final_input(&fb);
+    CU_ASSERT_STRING_EQUAL(again, enc);
+    free(again);
+    /* the three branches must have one depth */
+    char *bad = strdup(enc);
+    char *vb = strstr(bad, "\"validatorsBranch\":[[");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(vb);
+    char *end = strstr(vb, "],\"validatorsSizeBits\"");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    char *last = end;
+    while (last > vb && last[-1] != '[')
+        last--;
+    /* cut the last branch element: "...],[bits]]," -> "...]]," */
+    last -= 2; /* back over "," and "[" */
+    memmove(last, end, strlen(end) + 1);
+    CU_ASSERT_EQUAL(bv_json_decode_final_input(bad, strlen(bad), &fb, &st), BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "validatorsBranch: 5 entries, want 6"));
+    free(bad);
+    free(enc);
+
+    bv_final_proof fp;
+    memset(&fp, 0, sizeof fp);
+    fp.num_credentials = 2;
+    memcpy(fp.withdrawal_credentials, w2, 64);
+    fp.balance_sum = 5;
+    enc = bv_json_encode_final_proof(&fp);
+    bv_final_proof fpb;
+    CU_ASSERT_EQUAL_FATAL(bv_json_decode_final_proof(enc, strlen(enc), &fpb, &st), BV_OK);
+    CU_ASSERT_EQUAL(fpb.num_credentials, 2);
+    CU_ASSERT_EQUAL(memcmp(fpb.withdrawal_credentials, w2, 64), 0);
+    free((void *)fpb.proof);
+    free(enc);
 }
 
 /* Replace the first occurrence of 'from' in s by 'to' (new malloc'd string). */
@@ -375,7 +465,7 @@ static void test_strict_validation(void)
     decode_fn fp = (decode_fn)bv_json_decode_final_proof;
     size_t s_sha = sizeof(bv_validator_sha_input), s_vp = sizeof(bv_validator_proof),
            s_bi = sizeof(bv_balances_input), s_bp = sizeof(bv_balance_proof),
-           s_fi = sizeof(bv_final_input), s_fp = sizeof(bv_final_proof);
+           s_fi = sizeof(bv_final_circuit_input), s_fp = sizeof(bv_final_proof);
 
     expect_reject("validator_sha_input", sha, s_sha, "\"pubkey\":\"", "\"pubkey\":\"0x",
                   "pubkey: want 96 hex");
@@ -414,7 +504,10 @@ static void test_strict_validation(void)
     expect_reject("balances_input", bi, s_bi, "\"activationEpoch\":\"1\"",
                   "\"activationEpochX\":\"1\"", "validators[0].activationEpoch: missing field");
     expect_reject("balances_input", bi, s_bi, "\"withdrawalCredentials\":[[",
-                  "\"withdrawalCredentials\":[[0],[", "withdrawalCredentials: 2 entries, want 1");
+                  "\"withdrawalCredentials\":[[0],[", "withdrawalCredentials[0]: 1 bits, want 256");
+    expect_reject("balances_input", bi, s_bi, "\"withdrawalCredentials\":[[",
+                  "\"withdrawalCredentials\":[],\"x\":[[",
+                  "withdrawalCredentials: 0 entries, want 1..8");
     expect_reject("balances_input", bi, s_bi, "\"balances\":[[", "\"balances\":[[0,",
                   "balances[0]: 257 bits");
 
@@ -428,8 +521,10 @@ static void test_strict_validation(void)
                   "\"validatorsCommitment\":[", "validatorsCommitment: 3 elements");
 
     expect_reject("final_input", fi, s_fi, "\"slot\":\"6400\"", "\"slot\":\"x\"", "slot");
+    expect_reject("final_input", fi, s_fi, "\"slotBranch\":[[", "\"slotBranch\":[[0],[0],[",
+                  "slotBranch: 7 entries, want 5 or 6");
     expect_reject("final_input", fi, s_fi, "\"slotBranch\":[[", "\"slotBranch\":[[0],[",
-                  "slotBranch: 6 entries, want 5");
+                  "slotBranch[0]: 1 bits, want 256");
     expect_reject("final_input", fi, s_fi, "\"stateRootBranch\"", "\"stateRootBranchX\"",
                   "stateRootBranch: missing field");
 
@@ -484,6 +579,7 @@ static void register_suites(void)
     bv_cu_add_test("ValidatorBalancesInput vectors", test_balances_input_vectors);
     bv_cu_add_test("BalanceProof vectors", test_balance_proof_vectors);
     bv_cu_add_test("FinalCircuitInput/FinalProof vectors", test_final_vectors);
+    bv_cu_add_test("several credentials, 6-level branches", test_extension_vectors);
     bv_cu_add_test("strict validation", test_strict_validation);
     bv_cu_add_test("helpers", test_helpers);
 }

@@ -28,6 +28,14 @@
  *    0/1, hex of the wrong length or with a 0x prefix or non-hex
  *    characters, decimal strings with signs/spaces/overflow. The message
  *    names the field (e.g. "validators[3].exitEpoch: not a decimal u64").
+ *  - ValidatorBalancesInput: the four validator epoch fields
+ *    (activationEligibilityEpoch, activationEpoch, exitEpoch,
+ *    withdrawableEpoch) also accept the string "Infinity" as
+ *    BV_FAR_FUTURE_EPOCH, what DendrETH's balance feeder writes for a
+ *    FAR_FUTURE activation epoch (SYSTEM.md §11 Q9); encoders always write
+ *    the decimal number. "Infinity" anywhere else (effective balance,
+ *    balances, currentEpoch, totals, counters, limbs...) is refused with a
+ *    message naming the field and saying where "Infinity" is accepted.
  *  - Unknown extra fields are ignored (the Rust deserializers do the same).
  *  - Encoders return a malloc'd NUL-terminated string (free() it).
  */

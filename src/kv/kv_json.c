@@ -199,11 +199,29 @@ static bv_err dec_u64(const char *s, uint64_t *out)
     return BV_OK;
 }
 
+/* DendrETH's balance feeder writes FAR_FUTURE_EPOCH as the string
+ * "Infinity" in activationEligibilityEpoch and activationEpoch (lodestar
+ * reads 2^64 - 1 as Infinity; quirk Q9). The four validator epoch fields
+ * take it as FAR_FUTURE_EPOCH (get_epoch); every other numeric field refuses
+ * it, and the message says why. */
+static int is_infinity(const cJSON *f)
+{
+    return cJSON_IsString(f) && !strcmp(f->valuestring, "Infinity");
+}
+
+static const char *infinity_note(const cJSON *f)
+{
+    return is_infinity(f) ? " (\"Infinity\" stands for FAR_FUTURE_EPOCH only in the four "
+                            "validator epoch fields)"
+                          : "";
+}
+
 static bv_err get_decstr_item(const cJSON *f, const char *ctx, const char *name, uint64_t *out,
                               bv_status *st)
 {
     if (!cJSON_IsString(f) || dec_u64(f->valuestring, out))
-        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a decimal u64 string", ctx, name);
+        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a decimal u64 string%s", ctx, name,
+                       infinity_note(f));
     return BV_OK;
 }
 
@@ -213,6 +231,20 @@ static bv_err get_decstr(const cJSON *o, const char *name, const char *ctx, uint
     const cJSON *f = field(o, name, ctx, st);
     if (!f)
         return BV_ERR_FORMAT;
+    return get_decstr_item(f, ctx, name, out, st);
+}
+
+/* A validator epoch: a decimal u64 string, or "Infinity" = FAR_FUTURE_EPOCH. */
+static bv_err get_epoch(const cJSON *o, const char *name, const char *ctx, uint64_t *out,
+                        bv_status *st)
+{
+    const cJSON *f = field(o, name, ctx, st);
+    if (!f)
+        return BV_ERR_FORMAT;
+    if (is_infinity(f)) {
+        *out = BV_FAR_FUTURE_EPOCH;
+        return BV_OK;
+    }
     return get_decstr_item(f, ctx, name, out, st);
 }
 
@@ -235,7 +267,8 @@ static bv_err get_num(const cJSON *o, const char *name, const char *ctx, uint64_
     if (!f)
         return BV_ERR_FORMAT;
     if (num_u64(f, UINT64_MAX, out))
-        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a non-negative integer", ctx, name);
+        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a non-negative integer%s", ctx, name,
+                       infinity_note(f));
     return BV_OK;
 }
 
@@ -286,7 +319,8 @@ static bv_err bits_item(const cJSON *a, const char *ctx, const char *name, uint8
     {
         uint64_t v;
         if (num_u64(e, 1, &v))
-            return bv_fail(st, BV_ERR_FORMAT, "%s%s[%d]: not 0 or 1", ctx, name, i);
+            return bv_fail(st, BV_ERR_FORMAT, "%s%s[%d]: not 0 or 1%s", ctx, name, i,
+                           infinity_note(e));
         if (v)
             out[i / 8] |= (uint8_t)(0x80 >> (i % 8));
         i++;
@@ -599,19 +633,20 @@ static bv_err decode_poseidon_validator(const cJSON *o, int idx, bv_validator_re
     if (!e) {
         const cJSON *f = field(o, "slashed", c, st);
         if (!f || num_u64(f, 1, &sl))
-            e = f ? bv_fail(st, BV_ERR_FORMAT, "%sslashed: not the number 0 or 1", c)
+            e = f ? bv_fail(st, BV_ERR_FORMAT, "%sslashed: not the number 0 or 1%s", c,
+                            infinity_note(f))
                   : BV_ERR_FORMAT;
         else
             v->slashed = (int)sl;
     }
     if (!e)
-        e = get_decstr(o, "activationEligibilityEpoch", c, &v->activation_eligibility_epoch, st);
+        e = get_epoch(o, "activationEligibilityEpoch", c, &v->activation_eligibility_epoch, st);
     if (!e)
-        e = get_decstr(o, "activationEpoch", c, &v->activation_epoch, st);
+        e = get_epoch(o, "activationEpoch", c, &v->activation_epoch, st);
     if (!e)
-        e = get_decstr(o, "exitEpoch", c, &v->exit_epoch, st);
+        e = get_epoch(o, "exitEpoch", c, &v->exit_epoch, st);
     if (!e)
-        e = get_decstr(o, "withdrawableEpoch", c, &v->withdrawable_epoch, st);
+        e = get_epoch(o, "withdrawableEpoch", c, &v->withdrawable_epoch, st);
     return e;
 }
 
@@ -650,8 +685,10 @@ bv_err bv_json_decode_balances_input(const char *json, size_t len, bv_balances_i
             e = bv_fail(st, BV_ERR_FORMAT, "%svalidatorIsZero: want 8 numbers 0/1", c);
         for (int i = 0; i < 8 && !e; i++) {
             uint64_t v;
-            if (num_u64(cJSON_GetArrayItem(z, i), 1, &v))
-                e = bv_fail(st, BV_ERR_FORMAT, "%svalidatorIsZero[%d]: not 0 or 1", c, i);
+            const cJSON *zi = cJSON_GetArrayItem(z, i);
+            if (num_u64(zi, 1, &v))
+                e = bv_fail(st, BV_ERR_FORMAT, "%svalidatorIsZero[%d]: not 0 or 1%s", c, i,
+                            infinity_note(zi));
             else
                 in->validator_is_zero[i] = (uint8_t)v;
         }
@@ -868,8 +905,10 @@ bv_err bv_json_decode_final_proof(const char *json, size_t len, bv_final_proof *
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "balanceSum");
         for (int i = 0; i < n && !e; i++) {
             uint64_t v;
-            if (num_u64(cJSON_GetArrayItem(a, i), 0xffffffffULL, &v))
-                e = bv_fail(st, BV_ERR_FORMAT, "%sbalanceSum[%d]: not a u32 limb", c, i);
+            const cJSON *li = cJSON_GetArrayItem(a, i);
+            if (num_u64(li, 0xffffffffULL, &v))
+                e = bv_fail(st, BV_ERR_FORMAT, "%sbalanceSum[%d]: not a u32 limb%s", c, i,
+                            infinity_note(li));
             else
                 p->balance_sum |= v << (32 * i);
         }

@@ -5,6 +5,8 @@
  */
 #include "balverify/beacon_state.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,6 +319,28 @@ bv_err bv_state_load_file(bv_beacon_state *s, const char *path, bv_fork fork, bv
     }
     s->owned = data;
     return BV_OK;
+}
+
+bv_err bv_state_slot_of(const uint8_t *data, size_t size, uint64_t *slot, bv_status *st)
+{
+    if (size < BV_STATE_SLOT_OFFSET + 8)
+        return bv_fail(st, BV_ERR_FORMAT, "%zu bytes: too short for a BeaconState", size);
+    *slot = bv_ssz_rd64(data + BV_STATE_SLOT_OFFSET);
+    return BV_OK;
+}
+
+bv_err bv_state_file_slot(const char *path, uint64_t *slot, bv_status *st)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return bv_fail(st, BV_ERR_IO, "%s: %s", path, strerror(errno));
+    uint8_t b[BV_STATE_SLOT_OFFSET + 8];
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    bv_err e = bv_state_slot_of(b, n, slot, st);
+    if (e && st)
+        bv_fail_ctx(st, "%s", path);
+    return e;
 }
 
 void bv_state_free(bv_beacon_state *s)

@@ -70,23 +70,6 @@ void bv_mirror_config_init(bv_mirror_config *cfg)
     }
 }
 
-bv_err bv_mirror_state_slot(const char *path, uint64_t *slot, bv_status *st)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return bv_fail(st, BV_ERR_IO, "%s: %s", path, strerror(errno));
-    uint8_t b[48];
-    size_t n = fread(b, 1, sizeof b, f);
-    fclose(f);
-    if (n != sizeof b)
-        return bv_fail(st, BV_ERR_FORMAT, "%s: too short for a BeaconState", path);
-    uint64_t v = 0;
-    for (int i = 47; i >= 40; i--)
-        v = (v << 8) | b[i];
-    *slot = v;
-    return BV_OK;
-}
-
 static double now_s(void)
 {
     struct timespec ts;

@@ -32,6 +32,7 @@
 
 #include "balverify/ssz.h"
 #include "balverify/status.h"
+#include "balverify/util_bytes.h"
 
 typedef enum {
     BV_FORK_AUTO = -1,
@@ -121,11 +122,7 @@ bv_err bv_state_check_registry(const bv_beacon_state *s, bv_status *st);
 /* Balance i (LE u64 from the serialized list). */
 static inline uint64_t bv_state_balance(const bv_beacon_state *s, uint64_t i)
 {
-    const uint8_t *p = s->balances + 8 * i;
-    uint64_t v = 0;
-    for (int b = 7; b >= 0; b--)
-        v = (v << 8) | p[b];
-    return v;
+    return bv_le64(s->balances + 8 * i);
 }
 static inline const uint8_t *bv_state_validator(const bv_beacon_state *s, uint64_t i)
 {

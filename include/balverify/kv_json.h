@@ -167,9 +167,4 @@ void bv_zero_balances_input(const uint8_t wc[32], uint64_t current_epoch, bv_bal
 void bv_validator_proof_placeholder(bv_validator_proof *p, int zero /* proofKey "invalid" */);
 void bv_balance_proof_placeholder(bv_balance_proof *p);
 
-/* Helpers shared by the feeders. */
-void bv_leaf64(uint64_t v, uint8_t out[32]);
-/* 64 hex chars (optionally 0x-prefixed) -> 32 bytes. */
-bv_err bv_hex32_parse(const char *hex, uint8_t out[32], bv_status *st);
-
 #endif

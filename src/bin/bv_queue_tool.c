@@ -43,6 +43,8 @@
 #include "balverify/keys.h"
 #include "balverify/kv_json.h"
 #include "balverify/mirror.h"
+#include "balverify/util_bytes.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 #include "balverify/redis_conn.h"
 #include "balverify/work_queue.h"
@@ -52,17 +54,6 @@ static void usage(void)
     fprintf(stderr, "usage: bv_queue_tool [--redis-host H] [--redis-port P] [--profile legacy|v3] "
                     "[--orphan empty|drop] [--requeue front|back] PREFIX "
                     "add|lease|complete|renew|aside|clean|len|session ...\n");
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static bv_err parse_int(const char *s, const char *what, int *out, bv_status *st)
@@ -377,13 +368,10 @@ static bv_err run(int argc, char **argv, bv_status *st)
         if (hl % 2)
             e = bv_fail(st, BV_ERR_ARG, "add: odd-length hex payload");
         uint8_t *buf = malloc(hl / 2 + 1);
-        for (size_t k = 0; !e && k < hl / 2; k++) {
-            int hi = hexval(a[0][2 * k]), lo = hexval(a[0][2 * k + 1]);
-            if (hi < 0 || lo < 0)
-                e = bv_fail(st, BV_ERR_ARG, "add: payload is not hex");
-            else
-                buf[k] = (uint8_t)(hi * 16 + lo);
-        }
+        if (!e && !buf)
+            e = bv_fail(st, BV_ERR_NOMEM, "add: out of memory");
+        if (!e && bv_hex_read(buf, a[0], hl / 2, NULL))
+            e = bv_fail(st, BV_ERR_ARG, "add: payload is not hex");
         char id[BV_WQ_ID_MAX];
         if (!e) {
             if (nargs == 2) {

@@ -32,6 +32,7 @@
 #include "balverify/kv_json.h"
 #include "balverify/redis_conn.h"
 #include "balverify/ssz.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 #include "balverify/work_queue.h"
 
@@ -192,9 +193,10 @@ static void put_branch(uint8_t (*dst)[32], const uint8_t *branch, unsigned n)
 static bv_err run(const opts *o, bv_status *st)
 {
     uint8_t wc[32];
-    bv_err e = bv_hex32_parse(o->wc_hex, wc, st);
-    if (e)
-        return bv_fail_ctx(st, "--withdrawal-credentials");
+    bv_status hs;
+    bv_err e = BV_OK;
+    if (bv_hex_decode(wc, 32, o->wc_hex, &hs))
+        return bv_fail(st, BV_ERR_ARG, "--withdrawal-credentials: '%.80s': %s", o->wc_hex, hs.msg);
     char tmp[512] = "";
     const char *path = o->state_path;
     if (o->c.beacon) {
@@ -267,7 +269,7 @@ static bv_err run(const opts *o, bv_status *st)
     memcpy(fin.state_root, roots.state_root, 32);
     fin.slot = s.slot;
     memcpy(fin.withdrawal_credentials, wc, 32);
-    bv_leaf64(n, fin.validators_size_bits);
+    bv_ssz_uint64_leaf(fin.validators_size_bits, n);
 
     uint64_t epoch = s.slot / bv_slots_per_epoch(s.preset);
     static feeder f; /* large: keep it off the stack */

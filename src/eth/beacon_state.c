@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "balverify/input.h"
+#include "balverify/util_bytes.h"
 #include "eth/beacon_state_layout.h"
 #include "eth/ssz_types.h"
 
@@ -277,12 +278,12 @@ bv_err bv_state_parse(bv_beacon_state *s, const uint8_t *data, size_t size, bv_f
     s->data = data;
     s->size = size;
     s->nfields = n;
-    s->genesis_time = bv_ssz_rd64(data + s->field_off[BV_FIELD_GENESIS_TIME]);
-    s->slot = bv_ssz_rd64(data + s->field_off[BV_FIELD_SLOT]);
+    s->genesis_time = bv_le64(data + s->field_off[BV_FIELD_GENESIS_TIME]);
+    s->slot = bv_le64(data + s->field_off[BV_FIELD_SLOT]);
     const uint8_t *fk = data + s->field_off[BV_FIELD_FORK];
     memcpy(s->fork_previous_version, fk, 4);
     memcpy(s->fork_current_version, fk + 4, 4);
-    s->fork_epoch = bv_ssz_rd64(fk + 8);
+    s->fork_epoch = bv_le64(fk + 8);
     memcpy(s->latest_block_header, data + s->field_off[BV_FIELD_LATEST_BLOCK_HEADER],
            BV_SSZ_HEADER_SIZE);
     s->validators = data + s->field_off[BV_FIELD_VALIDATORS];
@@ -325,7 +326,7 @@ bv_err bv_state_slot_of(const uint8_t *data, size_t size, uint64_t *slot, bv_sta
 {
     if (size < BV_STATE_SLOT_OFFSET + 8)
         return bv_fail(st, BV_ERR_FORMAT, "%zu bytes: too short for a BeaconState", size);
-    *slot = bv_ssz_rd64(data + BV_STATE_SLOT_OFFSET);
+    *slot = bv_le64(data + BV_STATE_SLOT_OFFSET);
     return BV_OK;
 }
 

@@ -15,6 +15,8 @@
 #include "balverify/input.h"
 #include "balverify/ssz.h"
 #include "balverify/synth.h"
+#include "balverify/util_bytes.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 
 static void hex32(uint8_t out[32], const char *hex)
@@ -413,12 +415,6 @@ static void expect_format_error(const uint8_t *data, size_t n, const char *needl
     CU_ASSERT(needle == NULL || strstr(st.msg, needle) != NULL);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static void test_malformed(void)
 {
     bv_synth_params p;
@@ -452,14 +448,14 @@ static void test_malformed(void)
         }
     }
     memcpy(m, data, n);
-    put32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_VALIDATORS] - 8);
+    bv_put_le32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_VALIDATORS] - 8);
     expect_format_error(m, n, "'balances'");
     memcpy(m, data, n);
-    put32(m + pos_bal, (uint32_t)n + 100);
+    bv_put_le32(m + pos_bal, (uint32_t)n + 100);
     expect_format_error(m, n, "'balances'");
     /* validators length not a multiple of 121 */
     memcpy(m, data, n);
-    put32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_BALANCES] - 1);
+    bv_put_le32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_BALANCES] - 1);
     expect_format_error(m, n, "'validators'");
     /* slashed byte that is not a boolean */
     memcpy(m, data, n);
@@ -467,7 +463,7 @@ static void test_malformed(void)
     expect_format_error(m, n, "validator 7");
     /* first offset wrong: no layout matches */
     memcpy(m, data, n);
-    put32(m + 8 + 32 + 8 + 16 + 112 + 64 * 64, 1234);
+    bv_put_le32(m + 8 + 32 + 8 + 16 + 112 + 64 * 64, 1234);
     expect_format_error(m, n, "layout");
     /* garbage */
     memset(m, 0xAB, n);

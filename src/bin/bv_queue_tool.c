@@ -53,7 +53,9 @@ static void usage(void)
 {
     fprintf(stderr, "usage: bv_queue_tool [--redis-host H] [--redis-port P] [--profile legacy|v3] "
                     "[--orphan empty|drop] [--requeue front|back] PREFIX "
-                    "add|lease|complete|renew|aside|clean|len|session ...\n");
+                    "add|lease|complete|renew|aside|clean|len|session ...\n"
+                    "       bv_queue_tool [--redis-host H] [--redis-port P] - poseidon-root "
+                    "mapper SLOT | balance PROTO | state FILE [OFFSET [TAKE]]\n");
 }
 
 static bv_err parse_int(const char *s, const char *what, int *out, bv_status *st)

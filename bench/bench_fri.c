@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "balverify/util_clock.h"
+
 /* Process CPU time by default (wall time on a shared, busy machine mostly
  * measures the neighbours); BV_BENCH_WALL=1 switches to wall-clock time. */
 static int use_wall(void)
@@ -20,9 +22,7 @@ static int use_wall(void)
 
 static double now(void)
 {
-    struct timespec ts;
-    clock_gettime(use_wall() ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
+    return bv_clock_s(use_wall() ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static int fail(const bv_status *st)

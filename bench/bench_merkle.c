@@ -8,12 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static double clk(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+#include "balverify/util_clock.h"
 
 int main(int argc, char **argv)
 {
@@ -40,12 +35,12 @@ int main(int argc, char **argv)
     for (int r = 0; r < reps; r++) {
         bv_merkle_tree t;
         bv_status st;
-        double w0 = clk(CLOCK_MONOTONIC), c0 = clk(CLOCK_PROCESS_CPUTIME_ID);
+        double w0 = bv_clock_s(CLOCK_MONOTONIC), c0 = bv_clock_s(CLOCK_PROCESS_CPUTIME_ID);
         if (bv_merkle_build(&t, leaves, log_n, len, 4, &st)) {
             fprintf(stderr, "bench_merkle: error: %s\n", st.msg);
             return 1;
         }
-        double w1 = clk(CLOCK_MONOTONIC), c1 = clk(CLOCK_PROCESS_CPUTIME_ID);
+        double w1 = bv_clock_s(CLOCK_MONOTONIC), c1 = bv_clock_s(CLOCK_PROCESS_CPUTIME_ID);
         if (w1 - w0 < best)
             best = w1 - w0;
         cpu += c1 - c0;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "balverify/util_clock.h"
+
 /* Process CPU time by default: on a shared, busy machine wall time mostly
  * measures the neighbours. BV_BENCH_WALL=1 switches to wall-clock time
  * (what matters on a dedicated node, and the only way to see thread scaling). */
@@ -17,9 +19,7 @@ static double now(void)
         const char *w = getenv("BV_BENCH_WALL");
         wall = w && w[0] == '1';
     }
-    struct timespec ts;
-    clock_gettime(wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
+    return bv_clock_s(wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID);
 }
 
 int main(int argc, char **argv)

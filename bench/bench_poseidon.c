@@ -8,13 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "balverify/util_clock.h"
+
 /* CPU time of this thread: on a shared, busy machine wall time mostly
  * measures the neighbours. */
 static double now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
+    return bv_clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 int main(int argc, char **argv)

@@ -13,13 +13,7 @@
 #include <time.h>
 
 #include "balverify/sha256.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "balverify/util_clock.h"
 
 enum { BATCH = 4096 };
 
@@ -29,14 +23,14 @@ static double measure_batch(double secs)
     uint8_t *buf = malloc(64 * BATCH);
     for (size_t i = 0; i < 64 * BATCH; i++)
         buf[i] = (uint8_t)(i * 131 + 7);
-    double t0 = now(), t;
+    double t0 = bv_now_s(), t;
     size_t n = 0;
     do {
         for (int r = 0; r < 16; r++) {
             bv_sha256_pairs(buf, buf, BATCH);
             n += BATCH;
         }
-        t = now();
+        t = bv_now_s();
     } while (t - t0 < secs);
     volatile uint8_t sink = buf[0];
     (void)sink;
@@ -50,13 +44,13 @@ static double measure_single(double secs)
     uint8_t a[32], b[32];
     memset(a, 1, 32);
     memset(b, 2, 32);
-    double t0 = now(), t;
+    double t0 = bv_now_s(), t;
     size_t n = 0;
     do {
         for (int r = 0; r < 65536; r++)
             bv_sha256_pair(a, a, b);
         n += 65536;
-        t = now();
+        t = bv_now_s();
     } while (t - t0 < secs);
     volatile uint8_t sink = a[0];
     (void)sink;

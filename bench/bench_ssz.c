@@ -23,13 +23,7 @@
 #include "balverify/sha256.h"
 #include "balverify/ssz.h"
 #include "balverify/synth.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "balverify/util_clock.h"
 
 static double openssl_speed(int secs)
 {
@@ -59,10 +53,10 @@ static double pair_rate(void)
         buf[i] = (uint8_t)(i * 29 + 1);
     double best = 0;
     for (int rep = 0; rep < 5; rep++) {
-        double t0 = now();
+        double t0 = bv_now_s();
         for (int r = 0; r < 32; r++)
             bv_sha256_pairs(buf, buf, B);
-        double rate = 32.0 * B / (now() - t0);
+        double rate = 32.0 * B / (bv_now_s() - t0);
         if (rate > best)
             best = rate;
     }
@@ -74,12 +68,12 @@ static double time_root(const uint8_t *recs, uint64_t n, int reps, uint8_t root[
 {
     double best = 1e30;
     for (int r = 0; r < reps; r++) {
-        double t0 = now();
+        double t0 = bv_now_s();
         if (bv_ssz_validators_root(root, recs, n, NULL) != BV_OK) {
             fprintf(stderr, "bench_ssz: error: hashing failed\n");
             exit(1);
         }
-        double t = now() - t0;
+        double t = bv_now_s() - t0;
         if (t < best)
             best = t;
     }

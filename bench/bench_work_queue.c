@@ -13,14 +13,8 @@
 #include "balverify/keys.h"
 #include "balverify/kv_json.h"
 #include "balverify/redis_conn.h"
+#include "balverify/util_clock.h"
 #include "balverify/work_queue.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void wipe(bv_redis *r, const bv_work_queue *q)
 {
@@ -61,14 +55,14 @@ int main(int argc, char **argv)
     uint8_t payload[17];
     bv_mapper_task t = {BV_MAPPER_UPDATE_VALIDATOR_PROOF, 0, 6400};
 
-    double t0 = now_s();
+    double t0 = bv_now_s();
     for (long i = 0; i < n; i++) {
         t.a = (uint64_t)i;
         size_t len = bv_mapper_task_encode(&t, payload);
         if (bv_wq_add(r, &q, payload, len, NULL, &st))
             goto fail;
     }
-    double t1 = now_s();
+    double t1 = bv_now_s();
     for (long i = 0; i < n; i++) {
         bv_wq_item it;
         int got;
@@ -84,11 +78,11 @@ int main(int argc, char **argv)
         }
         bv_wq_item_free(&it);
     }
-    double t2 = now_s();
+    double t2 = bv_now_s();
     bv_wq_clean_stats cs;
     if (bv_wq_light_clean(r, &q, &cs, &st))
         goto fail;
-    double t3 = now_s();
+    double t3 = bv_now_s();
     printf("work queue, %ld items, one connection to %s:%d\n", n, host, port);
     printf("  add (MULTI SET+LPUSH)        %9.0f items/s\n", n / (t1 - t0));
     printf("  lease + complete/expire      %9.0f items/s (blocking lease, Lua steps)\n",
@@ -103,7 +97,7 @@ int main(int argc, char **argv)
     for (int v = 0; v < 8; v++)
         in.validators[v].effective_balance = 32000000000ULL + (uint64_t)v;
     long reps = 20000;
-    double j0 = now_s();
+    double j0 = bv_now_s();
     size_t bytes = 0;
     for (long i = 0; i < reps; i++) {
         in.current_epoch = (uint64_t)i;
@@ -111,13 +105,13 @@ int main(int argc, char **argv)
         bytes = strlen(js);
         free(js);
     }
-    double j1 = now_s();
+    double j1 = bv_now_s();
     char *js = bv_json_encode_balances_input(&in);
     bv_balances_input back;
     for (long i = 0; i < reps; i++)
         if (bv_json_decode_balances_input(js, strlen(js), &back, &st))
             goto fail;
-    double j2 = now_s();
+    double j2 = bv_now_s();
     free(js);
     printf("ValidatorBalancesInput JSON (%zu bytes)\n", bytes);
     printf("  encode                       %9.0f values/s\n", reps / (j1 - j0));

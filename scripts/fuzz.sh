@@ -16,8 +16,9 @@ if ! "$CC" -fsanitize=fuzzer "/tmp/fz_probe_$$.c" -o "/tmp/fz_probe_$$" 2>/dev/n
 fi
 rm -f "/tmp/fz_probe_$$.c" "/tmp/fz_probe_$$"
 mkdir -p "$OUT/obj" "$OUT/bin"
-# The proof system needs: status, field, Poseidon, challenger, and src/plonk.
-SOURCES=$(ls "$SRC"/src/util/status.c "$SRC"/src/field/*.c "$SRC"/src/hash/poseidon*.c \
+# The proof system needs: src/util (status, byte order, buffers), field,
+# Poseidon, challenger, and src/plonk.
+SOURCES=$(ls "$SRC"/src/util/*.c "$SRC"/src/field/*.c "$SRC"/src/hash/poseidon*.c \
               "$SRC"/src/hash/challenger*.c "$SRC"/src/plonk/*.c "$SRC"/src/plonk/gates/*.c 2>/dev/null)
 FLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -march=native -fopenmp -I$SRC/include -I$SRC/src -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 objs=()

@@ -32,6 +32,7 @@
 
 #include "balverify/ssz.h"
 #include "balverify/status.h"
+#include "balverify/util_bytes.h"
 
 typedef enum {
     BV_FORK_AUTO = -1,
@@ -105,6 +106,15 @@ bv_err bv_state_parse(bv_beacon_state *s, const uint8_t *data, size_t size, bv_f
 bv_err bv_state_load_file(bv_beacon_state *s, const char *path, bv_fork fork, bv_preset preset,
                           bv_status *st);
 void bv_state_free(bv_beacon_state *s);
+/* The slot of a serialized BeaconState without parsing the rest: the
+ * little-endian u64 at byte BV_STATE_SLOT_OFFSET, after genesis_time and
+ * genesis_validators_root, in every fork. Fails (BV_ERR_FORMAT) only when
+ * there are fewer than BV_STATE_SLOT_OFFSET + 8 bytes (or, for a file,
+ * BV_ERR_IO when it cannot be read): the bytes are not otherwise checked;
+ * parse the state for that. */
+#define BV_STATE_SLOT_OFFSET 40
+bv_err bv_state_slot_of(const uint8_t *data, size_t size, uint64_t *slot, bv_status *st);
+bv_err bv_state_file_slot(const char *path, uint64_t *slot, bv_status *st);
 /* BV_ERR_FORMAT unless validators and balances have the same length (the
  * parser accepts SSZ-valid states where they differ, as spec tests have). */
 bv_err bv_state_check_registry(const bv_beacon_state *s, bv_status *st);
@@ -112,11 +122,7 @@ bv_err bv_state_check_registry(const bv_beacon_state *s, bv_status *st);
 /* Balance i (LE u64 from the serialized list). */
 static inline uint64_t bv_state_balance(const bv_beacon_state *s, uint64_t i)
 {
-    const uint8_t *p = s->balances + 8 * i;
-    uint64_t v = 0;
-    for (int b = 7; b >= 0; b--)
-        v = (v << 8) | p[b];
-    return v;
+    return bv_le64(s->balances + 8 * i);
 }
 static inline const uint8_t *bv_state_validator(const bv_beacon_state *s, uint64_t i)
 {

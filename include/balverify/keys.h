@@ -93,7 +93,4 @@ size_t bv_balance_task_encode(unsigned level, uint64_t index, uint8_t *out /* >=
 bv_err bv_balance_task_decode(unsigned level, const uint8_t *p, size_t len, uint64_t *index,
                               bv_status *st);
 
-void bv_put_be64(uint8_t *p, uint64_t v);
-uint64_t bv_get_be64(const uint8_t *p);
-
 #endif

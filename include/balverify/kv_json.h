@@ -28,6 +28,14 @@
  *    0/1, hex of the wrong length or with a 0x prefix or non-hex
  *    characters, decimal strings with signs/spaces/overflow. The message
  *    names the field (e.g. "validators[3].exitEpoch: not a decimal u64").
+ *  - ValidatorBalancesInput: the four validator epoch fields
+ *    (activationEligibilityEpoch, activationEpoch, exitEpoch,
+ *    withdrawableEpoch) also accept the string "Infinity" as
+ *    BV_FAR_FUTURE_EPOCH, what DendrETH's balance feeder writes for a
+ *    FAR_FUTURE activation epoch (SYSTEM.md §11 Q9); encoders always write
+ *    the decimal number. "Infinity" anywhere else (effective balance,
+ *    balances, currentEpoch, totals, counters, limbs...) is refused with a
+ *    message naming the field and saying where "Infinity" is accepted.
  *  - Unknown extra fields are ignored (the Rust deserializers do the same).
  *  - Encoders return a malloc'd NUL-terminated string (free() it).
  */
@@ -176,10 +184,5 @@ void bv_zero_balances_input(const uint8_t (*wc)[32], uint32_t n, uint64_t curren
 /* TS placeholders. */
 void bv_validator_proof_placeholder(bv_validator_proof *p, int zero /* proofKey "invalid" */);
 void bv_balance_proof_placeholder(bv_balance_proof *p);
-
-/* Helpers shared by the feeders. */
-void bv_leaf64(uint64_t v, uint8_t out[32]);
-/* 64 hex chars (optionally 0x-prefixed) -> 32 bytes. */
-bv_err bv_hex32_parse(const char *hex, uint8_t out[32], bv_status *st);
 
 #endif

@@ -52,7 +52,7 @@ typedef enum { BV_MIRROR_CONTINUE = 0, BV_MIRROR_STOP = 1 } bv_mirror_policy;
 typedef struct {
     const char *uri;      /* redis://host:port[/db] */
     const char *protocol; /* "lido", "diva", ... */
-    uint64_t slot;        /* slot of the job's state (bv_mirror_state_slot) */
+    uint64_t slot;        /* slot of the job's state (bv_state_file_slot) */
     MPI_Comm comm;        /* the job's communicator */
     bv_mirror_policy policy;
     int consume_tasks;      /* lease/complete the feeders' queues */
@@ -65,9 +65,6 @@ typedef struct {
 typedef struct bv_mirror bv_mirror;
 
 void bv_mirror_config_init(bv_mirror_config *cfg);
-
-/* The slot of a serialized BeaconState file (bytes 40..48, every fork). */
-bv_err bv_mirror_state_slot(const char *path, uint64_t *slot, bv_status *st);
 
 /* Connect (collective: every rank opens its own connection). With
  * BV_MIRROR_CONTINUE an unreachable Redis is not an error: writes queue up. */

@@ -143,8 +143,4 @@ bv_err bv_ssz_progressive_branch(uint8_t *branch, unsigned *nbranch, const uint8
 bv_err bv_ssz_progressive_container_root(uint8_t out[32], const uint8_t *field_roots,
                                          size_t nfields, bv_status *st);
 
-/* Hex helpers shared by tools and tests: "0x" optional on input. */
-bv_err bv_hex_decode(uint8_t *out, size_t outlen, const char *hex, bv_status *st);
-void bv_hex_encode(char *out, const uint8_t *in, size_t len); /* "0x" + 2 len chars + NUL */
-
 #endif

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "balverify/status.h"
+#include "balverify/util_bytes.h"
 
 #define BV_VALIDATOR_SIZE 121
 #define BV_FAR_FUTURE_EPOCH UINT64_MAX
@@ -40,18 +41,6 @@ bv_err bv_validator_decode(bv_validator *v, const uint8_t rec[BV_VALIDATOR_SIZE]
 void bv_validator_encode(uint8_t rec[BV_VALIDATOR_SIZE], const bv_validator *v);
 
 /* Field accessors straight from a record (no validation). */
-static inline uint64_t bv_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-static inline void bv_put_le64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
 static inline const uint8_t *bv_rec_wc(const uint8_t *rec)
 {
     return rec + 48;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "balverify/beacon_state.h"
 #include "balverify/job.h"
 #include "balverify/mirror.h"
 
@@ -285,7 +286,7 @@ int main(int argc, char **argv)
     bv_mirror *mirror = NULL;
     bv_job_observer ob;
     if (!st.code && mc.uri) {
-        if (bv_mirror_state_slot(cfg.state_path, &mc.slot, &st) == BV_OK &&
+        if (bv_state_file_slot(cfg.state_path, &mc.slot, &st) == BV_OK &&
             bv_mirror_open(&mirror, &mc, &st) == BV_OK) {
             bv_mirror_observer(mirror, &ob);
             cfg.observer = &ob;

@@ -23,6 +23,7 @@
 #include "balverify/input.h"
 #include "balverify/ssz.h"
 #include "balverify/status.h"
+#include "balverify/util_hex.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -31,6 +32,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "balverify/util_bytes.h"
 
 static const char *prog = "bv_fetch_input";
 
@@ -301,10 +304,8 @@ int main(int argc, char **argv)
     uint8_t hdr_ssz[BV_SSZ_HEADER_SIZE], block_root[32];
     if (have_header) {
         /* BeaconBlockHeader: slot, proposer_index, parent_root, state_root, body_root */
-        for (int b = 0; b < 8; b++) {
-            hdr_ssz[b] = (uint8_t)(hdr.slot >> (8 * b));
-            hdr_ssz[8 + b] = (uint8_t)(hdr.proposer_index >> (8 * b));
-        }
+        bv_put_le64(hdr_ssz, hdr.slot);
+        bv_put_le64(hdr_ssz + 8, hdr.proposer_index);
         memcpy(hdr_ssz + 16, hdr.parent_root, 32);
         memcpy(hdr_ssz + 48, hdr.state_root, 32);
         memcpy(hdr_ssz + 80, hdr.body_root, 32);

@@ -21,13 +21,31 @@
  *   keys all PROTO                   one example of every catalogue key
  *   replay SPOOL                     write a balverify mirror spool file to
  *                                    the server (PREFIX is ignored)
+ * Poseidon validator roots (commitment.h, depth 40), computed natively and
+ * printed as 4 comma-separated decimal elements (PREFIX is ignored):
+ *   poseidon-root mapper SLOT        over validator:{j} (latest at or before
+ *                                    SLOT) for j < validators_length:{SLOT}:
+ *                                    the root the mapper proves at gindex 1
+ *   poseidon-root balance PROTO      over {PROTO}:validator_balance_input:{i}
+ *                                    for i = 0, 1, ... while present (zero
+ *                                    leaves where validatorIsZero): the
+ *                                    commitment of the balance level 37
+ *   poseidon-root state FILE [OFFSET [TAKE]]  over the validators
+ *                                    [OFFSET, OFFSET + TAKE) of a state file
+ *                                    (no server)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "balverify/beacon_state.h"
+#include "balverify/commitment.h"
 #include "balverify/keys.h"
+#include "balverify/kv_json.h"
 #include "balverify/mirror.h"
+#include "balverify/util_bytes.h"
+#include "balverify/util_hex.h"
+#include "balverify/validator.h"
 #include "balverify/redis_conn.h"
 #include "balverify/work_queue.h"
 
@@ -35,18 +53,9 @@ static void usage(void)
 {
     fprintf(stderr, "usage: bv_queue_tool [--redis-host H] [--redis-port P] [--profile legacy|v3] "
                     "[--orphan empty|drop] [--requeue front|back] PREFIX "
-                    "add|lease|complete|renew|aside|clean|len|session ...\n");
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+                    "add|lease|complete|renew|aside|clean|len|session ...\n"
+                    "       bv_queue_tool [--redis-host H] [--redis-port P] - poseidon-root "
+                    "mapper SLOT | balance PROTO | state FILE [OFFSET [TAKE]]\n");
 }
 
 static bv_err parse_int(const char *s, const char *what, int *out, bv_status *st)
@@ -69,6 +78,148 @@ static bv_err parse_u64(const char *s, uint64_t *out, bv_status *st)
     return BV_OK;
 }
 
+/* ---------------------------------------------------------- Poseidon roots */
+
+static void print_root(const bv_hash *h)
+{
+    printf("%llu,%llu,%llu,%llu\n", (unsigned long long)h->e[0], (unsigned long long)h->e[1],
+           (unsigned long long)h->e[2], (unsigned long long)h->e[3]);
+}
+
+/* H_pos of a validator given as decoded JSON fields. */
+static bv_hash commit_rec(const bv_validator_rec *v)
+{
+    bv_validator val;
+    memcpy(val.pubkey, v->pubkey, 48);
+    memcpy(val.withdrawal_credentials, v->withdrawal_credentials, 32);
+    val.effective_balance = v->effective_balance;
+    val.slashed = (uint8_t)(v->slashed != 0);
+    val.activation_eligibility_epoch = v->activation_eligibility_epoch;
+    val.activation_epoch = v->activation_epoch;
+    val.exit_epoch = v->exit_epoch;
+    val.withdrawable_epoch = v->withdrawable_epoch;
+    uint8_t rec[BV_VALIDATOR_SIZE];
+    bv_validator_encode(rec, &val);
+    return bv_commit_validator(rec);
+}
+
+/* GET a key that must exist (malloc'd value in *v). */
+static bv_err get_required(bv_redis *r, const char *key, char **v, size_t *n, bv_status *st)
+{
+    int found;
+    bv_err e = bv_redis_get(r, key, v, n, &found, st);
+    if (!e && !found)
+        e = bv_fail(st, BV_ERR_FORMAT, "%s is missing", key);
+    return e;
+}
+
+static bv_err root_mapper(bv_redis *r, uint64_t slot, bv_hash *out, bv_status *st)
+{
+    char *s;
+    size_t sl;
+    uint64_t n;
+    bv_key lk = bv_key_validators_length(slot);
+    bv_err e = get_required(r, lk.s, &s, &sl, st);
+    if (e)
+        return e;
+    e = parse_u64(s, &n, st);
+    free(s);
+    if (e)
+        return bv_fail_ctx(st, "%s", lk.s);
+    if (n > (1u << 24))
+        return bv_fail(st, BV_ERR_UNSUPPORTED, "%s: %llu validators, at most 2^24 here", lk.s,
+                       (unsigned long long)n);
+    bv_hash *leaves = malloc(sizeof *leaves * (n ? n : 1));
+    if (!leaves)
+        return bv_fail(st, BV_ERR_NOMEM, "poseidon-root: out of memory");
+    for (uint64_t j = 0; j < n && !e; j++) {
+        int found;
+        uint64_t at;
+        bv_key vl = bv_key_validator_lookup(j);
+        e = bv_lookup_latest(r, vl.s, slot, &found, &at, st);
+        if (!e && !found)
+            e = bv_fail(st, BV_ERR_FORMAT, "%s: no entry at or before slot %llu", vl.s,
+                        (unsigned long long)slot);
+        if (e)
+            break;
+        bv_key vk = bv_key_validator(j, at);
+        char *js;
+        size_t jl;
+        bv_validator_sha_input in;
+        bv_validator_rec rec;
+        if ((e = get_required(r, vk.s, &js, &jl, st)))
+            break;
+        e = bv_json_decode_validator_sha_input(js, jl, &in, st);
+        free(js);
+        if (!e)
+            e = bv_sha_input_to_rec(&in, &rec, st);
+        if (e)
+            bv_fail_ctx(st, "%s", vk.s);
+        else
+            leaves[j] = commit_rec(&rec);
+    }
+    if (!e)
+        e = bv_commit_combine(out, leaves, n, 0, BV_COMMIT_DEPTH, st);
+    free(leaves);
+    return e;
+}
+
+static bv_err root_balance(bv_redis *r, const char *proto, bv_hash *out, bv_status *st)
+{
+    bv_err e = bv_key_check_protocol(proto, st);
+    size_t cap = 1024, n = 0;
+    bv_hash *leaves = e ? NULL : malloc(sizeof *leaves * cap);
+    if (!e && !leaves)
+        e = bv_fail(st, BV_ERR_NOMEM, "poseidon-root: out of memory");
+    for (uint64_t i = 0; !e; i++) {
+        bv_key k = bv_key_balance_input(proto, i);
+        char *js;
+        size_t jl;
+        int found;
+        if ((e = bv_redis_get(r, k.s, &js, &jl, &found, st)) || !found)
+            break;
+        bv_balances_input in;
+        e = bv_json_decode_balances_input(js, jl, &in, st);
+        free(js);
+        if (e) {
+            bv_fail_ctx(st, "%s", k.s);
+            break;
+        }
+        if (n + 8 > cap) {
+            bv_hash *p = cap < (1u << 24) ? realloc(leaves, sizeof *leaves * cap * 2) : NULL;
+            if (!p) {
+                e = bv_fail(st, BV_ERR_NOMEM, "poseidon-root: out of memory");
+                break;
+            }
+            leaves = p;
+            cap *= 2;
+        }
+        for (int v = 0; v < 8; v++)
+            leaves[n++] =
+                in.validator_is_zero[v] ? bv_commit_zero(0) : commit_rec(&in.validators[v]);
+    }
+    if (!e)
+        e = bv_commit_combine(out, leaves, n, 0, BV_COMMIT_DEPTH, st);
+    free(leaves);
+    return e;
+}
+
+static bv_err root_state(int nargs, char **a, bv_hash *out, bv_status *st)
+{
+    uint64_t offset = 0, take = UINT64_MAX;
+    if ((nargs > 2 && parse_u64(a[2], &offset, st)) || (nargs > 3 && parse_u64(a[3], &take, st)))
+        return BV_ERR_ARG;
+    bv_beacon_state s;
+    bv_err e = bv_state_load_file(&s, a[1], BV_FORK_AUTO, BV_PRESET_AUTO, st);
+    if (e)
+        return e;
+    uint64_t lo = offset < s.validator_count ? offset : s.validator_count;
+    uint64_t n = s.validator_count - lo < take ? s.validator_count - lo : take;
+    e = bv_commit_root(out, bv_state_validator(&s, lo), n, st);
+    bv_state_free(&s);
+    return e;
+}
+
 static bv_err offline(const char *cmd, int nargs, char **a, bv_status *st)
 {
     uint8_t buf[32];
@@ -88,6 +239,13 @@ static bv_err offline(const char *cmd, int nargs, char **a, bv_status *st)
         if (parse_u64(a[1], &level, st) || parse_u64(a[2], &index, st))
             return BV_ERR_ARG;
         n = bv_balance_task_encode((unsigned)level, index, buf);
+    } else if (!strcmp(cmd, "poseidon-root") && nargs >= 2 && nargs <= 4 &&
+               !strcmp(a[0], "state")) {
+        bv_hash h;
+        bv_err e = root_state(nargs, a, &h, st);
+        if (!e)
+            print_root(&h);
+        return e;
     } else if (!strcmp(cmd, "keys") && nargs == 2 && !strcmp(a[0], "balance-queues")) {
         if (bv_key_check_protocol(a[1], st))
             return BV_ERR_ARG;
@@ -182,7 +340,8 @@ static bv_err run(int argc, char **argv, bv_status *st)
     int nargs = argc - i;
     char **a = argv + i;
 
-    if (!strcmp(cmd, "payload") || !strcmp(cmd, "keys"))
+    if (!strcmp(cmd, "payload") || !strcmp(cmd, "keys") ||
+        (!strcmp(cmd, "poseidon-root") && nargs >= 1 && !strcmp(a[0], "state")))
         return offline(cmd, nargs, a, st);
     if (!strcmp(cmd, "replay") && nargs == 1) {
         char uri[300];
@@ -211,13 +370,10 @@ static bv_err run(int argc, char **argv, bv_status *st)
         if (hl % 2)
             e = bv_fail(st, BV_ERR_ARG, "add: odd-length hex payload");
         uint8_t *buf = malloc(hl / 2 + 1);
-        for (size_t k = 0; !e && k < hl / 2; k++) {
-            int hi = hexval(a[0][2 * k]), lo = hexval(a[0][2 * k + 1]);
-            if (hi < 0 || lo < 0)
-                e = bv_fail(st, BV_ERR_ARG, "add: payload is not hex");
-            else
-                buf[k] = (uint8_t)(hi * 16 + lo);
-        }
+        if (!e && !buf)
+            e = bv_fail(st, BV_ERR_NOMEM, "add: out of memory");
+        if (!e && bv_hex_read(buf, a[0], hl / 2, NULL))
+            e = bv_fail(st, BV_ERR_ARG, "add: payload is not hex");
         char id[BV_WQ_ID_MAX];
         if (!e) {
             if (nargs == 2) {
@@ -290,6 +446,16 @@ static bv_err run(int argc, char **argv, bv_status *st)
             printf("%lld %lld\n", nq, np);
     } else if (!strcmp(cmd, "session") && nargs == 0) {
         printf("%s\n", q.session);
+    } else if (!strcmp(cmd, "poseidon-root") && nargs == 2 &&
+               (!strcmp(a[0], "mapper") || !strcmp(a[0], "balance"))) {
+        bv_hash h;
+        uint64_t slot = 0;
+        if (!strcmp(a[0], "mapper"))
+            e = parse_u64(a[1], &slot, st) ? BV_ERR_ARG : root_mapper(r, slot, &h, st);
+        else
+            e = root_balance(r, a[1], &h, st);
+        if (!e)
+            print_root(&h);
     } else {
         usage();
         e = bv_fail(st, BV_ERR_ARG, "unknown command or wrong arguments: %s", cmd);

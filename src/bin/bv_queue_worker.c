@@ -27,6 +27,7 @@
 #include "balverify/keys.h"
 #include "balverify/kv_json.h"
 #include "balverify/redis_conn.h"
+#include "balverify/util_bytes.h"
 #include "balverify/work_queue.h"
 
 typedef struct {
@@ -119,7 +120,7 @@ static bv_err process(bv_redis *r, const opts *o, const bv_wq_item *it, char *ke
     if (!strcmp(o->kind, "index")) {
         if (it->len != 8)
             return bv_fail(st, BV_ERR_FORMAT, "payload of %zu bytes, want 8", it->len);
-        uint64_t i = bv_get_be64(it->data);
+        uint64_t i = bv_be64(it->data);
         snprintf(key, keyn, "%s:%" PRIu64, o->results, i);
         snprintf(val, valn, "%" PRIu64, (uint64_t)((i * 2654435761ULL) & 0xffffffffULL));
         return BV_OK;

@@ -18,6 +18,7 @@
 #include "balverify/beacon_state.h"
 #include "balverify/input.h"
 #include "balverify/ssz.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 
 static const char *prog = "bv_state_info";

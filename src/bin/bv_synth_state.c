@@ -14,6 +14,7 @@
 
 #include "balverify/ssz.h"
 #include "balverify/synth.h"
+#include "balverify/util_hex.h"
 
 static const char *prog = "bv_synth_state";
 

@@ -37,6 +37,7 @@
 #include "balverify/kv_json.h"
 #include "balverify/redis_conn.h"
 #include "balverify/ssz.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 #include "balverify/work_queue.h"
 
@@ -211,8 +212,8 @@ static bv_err parse_credentials(const char *text, uint8_t (*wc)[32], size_t *n, 
             return bv_fail(st, BV_ERR_ARG, "more than %d credentials", BV_KV_MAX_CREDENTIALS);
         memcpy(tok, p, len);
         tok[len] = 0;
-        if (bv_hex32_parse(tok, wc[*n], st))
-            return BV_ERR_ARG;
+        if (bv_hex_decode(wc[*n], 32, tok, st))
+            return bv_fail_ctx(st, "credential %zu", *n + 1);
         (*n)++;
         if (!c)
             return BV_OK;
@@ -301,7 +302,7 @@ static bv_err run(const opts *o, bv_status *st)
     fin.slot = s.slot;
     fin.num_credentials = (uint32_t)nwc;
     memcpy(fin.withdrawal_credentials, wc, 32 * nwc);
-    bv_leaf64(n, fin.validators_size_bits);
+    bv_ssz_uint64_leaf(fin.validators_size_bits, n);
 
     uint64_t epoch = s.slot / bv_slots_per_epoch(s.preset);
     static feeder f; /* large: keep it off the stack */

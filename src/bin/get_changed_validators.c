@@ -11,9 +11,19 @@
  * Offline (--state): the files are processed in the order given (slots must
  * increase); states at or before last_processed_slot, or before
  * --sync-slot, are skipped; --run-once processes only the first remaining
- * one. Online (--beacon-node): the state at --sync-slot (default head) is
- * fetched as SSZ and processed; then, unless --run-once, the head is polled
- * and the first slot of every new epoch is processed.
+ * one. Online (--beacon-node): on a database without last_processed_slot
+ * the first slot is DendrETH's, min(--sync-slot, first non-finalized slot)
+ * where the first non-finalized slot is 32·(finalized epoch of the head) + 32
+ * (never past the head); otherwise the state at --sync-slot (default head),
+ * skipped if at or before last_processed_slot. It is fetched as SSZ and
+ * processed; then, unless --run-once, the head is polled and the first slot
+ * of every new epoch is processed.
+ *
+ * --offset/--take slice the registry to [offset, offset + take) and number
+ * the slice from 0 (validator:{j} is registry validator offset + j, leaf
+ * gindex 2^40 + j), as DendrETH's scheduler and both balance feeders do: the
+ * mapper tree is then that of the slice, the tree get_balances_input's
+ * commitment is computed over with the same options.
  *
  * Per processed slot S:
  *   - the first time (no validator:{R} lookup yet): the zero validator input
@@ -21,15 +31,20 @@
  *     placeholders validator_proof:zeroes:{40..0} with PROVE_ZERO_FOR_DEPTH
  *     tasks for depths 39..0;
  *   - validators_length:S = validator count (after offset/take);
- *   - for each new or changed validator i (effective balance, slashed or
+ *   - for each new or changed validator j (effective balance, slashed or
  *     one of the four epochs differ from the latest stored record):
- *     validator:{i}:S (ValidatorShaInput), its slot lookup, the leaf
- *     placeholder validator_proof:{2^40+i}:S and its lookup, and
- *     UPDATE_VALIDATOR_PROOF(i, S);
+ *     validator:{j}:S (ValidatorShaInput), its slot lookup, the leaf
+ *     placeholder validator_proof:{2^40+j}:S and its lookup, and
+ *     UPDATE_VALIDATOR_PROOF(j, S);
  *   - every ancestor gindex of a changed leaf, once per level up to 1: a
  *     placeholder, its lookup and UPDATE_PROOF_NODE(g, S);
- *   - last_processed_slot = S (and last_verified_slot, when missing, the last
- *     slot of the epoch before the first processed one).
+ *   - last_processed_slot = S (also with --run-once, so a re-run skips S);
+ *   - last_verified_slot, when missing, for the first processed slot S: never
+ *     below S - 1, so that a finality check starting at last_verified_slot + 1
+ *     finds a validator_proof:1 lookup at or before every slot it visits.
+ *     With a beacon node it is DendrETH's 32·(finalized epoch) + 31 (at least
+ *     S - 1 since S is at most the first non-finalized slot); offline S - 1
+ *     (0 for S = 0).
  * Placeholders are written before their tasks are enqueued (quirk Q5 fixed). */
 #include <inttypes.h>
 #include <signal.h>
@@ -114,12 +129,14 @@ typedef struct {
     uint8_t tbuf[TASK_BATCH][17];
     size_t tlen[TASK_BATCH];
     size_t ntask;
-    /* latest known record per index in [offset, offset + cap) */
+    /* latest known record per slice index j in [0, cap) */
     bv_validator_rec *prev;
     uint8_t *have;
     uint64_t cap;
-    uint64_t offset;
     int first_done;
+    /* with a beacon node: 32·(finalized epoch of the head) + 31 */
+    int has_finalized;
+    uint64_t finalized_last_slot;
 } sched;
 
 static bv_err get_u64_key(bv_redis *r, const char *key, int *found, uint64_t *v, bv_status *st)
@@ -179,7 +196,8 @@ static int changed(const bv_validator_rec *a, const bv_validator_rec *b)
            a->withdrawable_epoch != b->withdrawable_epoch;
 }
 
-/* Latest stored record of index i at or before slot (from a previous run). */
+/* Latest stored record of slice index i at or before slot (from a previous
+ * run). */
 static bv_err load_prev(sched *s, uint64_t i, uint64_t slot, bv_status *st)
 {
     int found;
@@ -198,10 +216,10 @@ static bv_err load_prev(sched *s, uint64_t i, uint64_t slot, bv_status *st)
     e = bv_json_decode_validator_sha_input(json, n, &in, st);
     free(json);
     if (!e)
-        e = bv_sha_input_to_rec(&in, &s->prev[i - s->offset], st);
+        e = bv_sha_input_to_rec(&in, &s->prev[i], st);
     if (e)
         return bv_fail_ctx(st, "%s", vk.s);
-    s->have[i - s->offset] = 1;
+    s->have[i] = 1;
     return BV_OK;
 }
 
@@ -253,7 +271,20 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Process one state. */
+/* last_verified_slot for a first processed slot: never below slot - 1 (the
+ * finality check starts at last_verified_slot + 1 and the first
+ * validator_proof:1 lookup is at slot); with a beacon node DendrETH's
+ * 32·(finalized epoch) + 31, which is at least slot - 1 whenever slot is at
+ * most the first non-finalized slot. */
+static uint64_t initial_verified_slot(const sched *s, uint64_t slot)
+{
+    uint64_t v = slot ? slot - 1 : 0;
+    if (s->has_finalized && s->finalized_last_slot > v)
+        v = s->finalized_last_slot;
+    return v;
+}
+
+/* Process one state: the slice [lo, hi) of its registry, numbered from 0. */
 static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_status *st)
 {
     uint64_t slot = bs->slot;
@@ -267,8 +298,8 @@ static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_sta
         return e;
     if (!s->first_done) {
         /* records written by earlier runs are the baseline */
-        for (uint64_t i = lo; i < hi; i++)
-            if ((e = load_prev(s, i, slot, st)))
+        for (uint64_t j = 0; j < n; j++)
+            if ((e = load_prev(s, j, slot, st)))
                 return e;
         int found;
         uint64_t v;
@@ -276,8 +307,7 @@ static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_sta
             return e;
         if (!found) {
             char buf[24];
-            uint64_t ep = slot / 32;
-            snprintf(buf, sizeof buf, "%" PRIu64, ep ? ep * 32 - 1 : 0);
+            snprintf(buf, sizeof buf, "%" PRIu64, initial_verified_slot(s, slot));
             if ((e = set_str(s->r, bv_key_last_verified_slot().s, buf, st)))
                 return e;
         }
@@ -294,22 +324,21 @@ static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_sta
     if (!leaves)
         return bv_fail(st, BV_ERR_NOMEM, "changed set: out of memory");
     uint64_t nl = 0;
-    for (uint64_t i = lo; i < hi && !e; i++) {
+    for (uint64_t j = 0; j < n && !e; j++) {
         bv_validator_rec rec;
-        bv_feeder_validator_rec(bv_state_validator(bs, i), &rec);
-        uint64_t k = i - lo;
-        if (s->have[k] && !changed(&s->prev[k], &rec))
+        bv_feeder_validator_rec(bv_state_validator(bs, lo + j), &rec);
+        if (s->have[j] && !changed(&s->prev[j], &rec))
             continue;
-        s->prev[k] = rec;
-        s->have[k] = 1;
+        s->prev[j] = rec;
+        s->have[j] = 1;
         bv_validator_sha_input in;
         bv_sha_input_from_rec(&rec, &in);
-        uint64_t g = (1ULL << BV_MAPPER_DEPTH) + i;
-        if ((e = bv_feeder_set_json(s->r, bv_key_validator(i, slot).s,
+        uint64_t g = (1ULL << BV_MAPPER_DEPTH) + j;
+        if ((e = bv_feeder_set_json(s->r, bv_key_validator(j, slot).s,
                                     bv_json_encode_validator_sha_input(&in), st)) ||
-            (e = bv_lookup_add(s->r, bv_key_validator_lookup(i).s, slot, st)) ||
+            (e = bv_lookup_add(s->r, bv_key_validator_lookup(j).s, slot, st)) ||
             (e = proof_placeholder(s, bv_key_validator_proof(g, slot).s, 0, st)) ||
-            (e = task(s, BV_MAPPER_UPDATE_VALIDATOR_PROOF, i, slot, st)) ||
+            (e = task(s, BV_MAPPER_UPDATE_VALIDATOR_PROOF, j, slot, st)) ||
             (e = bv_lookup_add(s->r, bv_key_validator_proof_lookup(g).s, slot, st)))
             break;
         leaves[nl++] = g;
@@ -348,10 +377,12 @@ static bv_err process(sched *s, const opts *o, const bv_beacon_state *bs, bv_sta
     return BV_OK;
 }
 
+/* Skip a state at or before last_processed_slot, or (o not NULL) before
+ * --sync-slot. */
 static bv_err skip_slot(sched *s, const opts *o, uint64_t slot, int *skip, bv_status *st)
 {
     *skip = 0;
-    if (o->has_sync && slot < o->sync_slot) {
+    if (o && o->has_sync && slot < o->sync_slot) {
         *skip = 1;
         return BV_OK;
     }
@@ -363,9 +394,15 @@ static bv_err skip_slot(sched *s, const opts *o, uint64_t slot, int *skip, bv_st
     return e;
 }
 
-static bv_err fetch(bv_beacon_client *c, const char *id, bv_beacon_state *bs, bv_status *st)
+/* The state at a slot number, or at "head" when slot is NULL. A state asked
+ * for by slot must be the state of that slot. */
+static bv_err fetch(bv_beacon_client *c, const uint64_t *slot, bv_beacon_state *bs, bv_status *st)
 {
-    char path[512];
+    char id[32], path[512];
+    if (slot)
+        snprintf(id, sizeof id, "%" PRIu64, *slot);
+    else
+        snprintf(id, sizeof id, "head");
     snprintf(path, sizeof path, "%s/bv_changed_state_%d.ssz",
              getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
     bv_beacon_state_info info;
@@ -373,14 +410,59 @@ static bv_err fetch(bv_beacon_client *c, const char *id, bv_beacon_state *bs, bv
     if (!e)
         e = bv_state_load_file(bs, path, BV_FORK_AUTO, BV_PRESET_AUTO, st);
     unlink(path);
+    if (!e && slot && bs->slot != *slot) {
+        e = bv_fail(st, BV_ERR_FORMAT,
+                    "the beacon node sent the state of slot %" PRIu64 " for slot %" PRIu64,
+                    bs->slot, *slot);
+        bv_state_free(bs);
+    }
+    if (e)
+        bv_fail_ctx(st, "state %s", id);
     return e;
+}
+
+/* The first slot to fetch online. On a fresh database (no
+ * last_processed_slot), DendrETH's: min(--sync-slot, first non-finalized
+ * slot), the latter 32·(finalized epoch of the head) + 32, never past the
+ * head; it also sets s->finalized_last_slot for last_verified_slot.
+ * Otherwise --sync-slot, or the head (*use_head). */
+static bv_err first_online_slot(sched *s, const opts *o, bv_beacon_client *c, uint64_t *slot,
+                                int *use_head, bv_status *st)
+{
+    int found;
+    uint64_t last;
+    *use_head = 0;
+    bv_err e = get_u64_key(s->r, bv_key_last_processed_slot().s, &found, &last, st);
+    if (e)
+        return e;
+    if (found) {
+        *slot = o->sync_slot;
+        *use_head = !o->has_sync;
+        return BV_OK;
+    }
+    bv_beacon_finality fin;
+    bv_beacon_header head;
+    if ((e = bv_beacon_get_finality(c, "head", &fin, st)) ||
+        (e = bv_beacon_get_header(c, "head", &head, st)))
+        return e;
+    uint64_t ep = fin.finalized_cp.epoch;
+    if (ep > (UINT64_MAX - 63) / 32)
+        return bv_fail(st, BV_ERR_FORMAT, "finalized epoch %" PRIu64 " is out of range", ep);
+    s->has_finalized = 1;
+    s->finalized_last_slot = 32 * ep + 31;
+    uint64_t first = 32 * ep + 32;
+    if (o->has_sync && o->sync_slot < first)
+        first = o->sync_slot;
+    if (first > head.slot)
+        first = head.slot;
+    *slot = first;
+    return BV_OK;
 }
 
 static bv_err run(const opts *o, bv_status *st)
 {
     sched s;
     memset(&s, 0, sizeof s);
-    s.offset = o->c.offset;
     bv_err e = bv_wq_init(&s.q, bv_queue_mapper().s, st);
     if (e)
         return e;
@@ -416,15 +498,19 @@ static bv_err run(const opts *o, bv_status *st)
         bv_beacon_client *c;
         if ((e = bv_beacon_client_new(&c, o->c.beacon, NULL, st)))
             goto out;
-        char id[32];
-        if (o->has_sync)
-            snprintf(id, sizeof id, "%" PRIu64, o->sync_slot);
-        else
-            snprintf(id, sizeof id, "head");
+        uint64_t first;
+        int use_head;
         bv_beacon_state bs;
-        e = fetch(c, id, &bs, st);
+        e = first_online_slot(&s, o, c, &first, &use_head, st);
+        if (!e)
+            e = fetch(c, use_head ? NULL : &first, &bs, st);
         if (!e) {
-            e = process(&s, o, &bs, st);
+            int skip;
+            e = skip_slot(&s, NULL, bs.slot, &skip, st);
+            if (!e && skip)
+                printf(P ": slot %" PRIu64 " is already processed\n", bs.slot);
+            else if (!e)
+                e = process(&s, o, &bs, st);
             prev_slot = bs.slot;
             bv_state_free(&bs);
         }
@@ -435,8 +521,15 @@ static bv_err run(const opts *o, bv_status *st)
                 break;
             if (h.slot / 32 <= prev_slot / 32)
                 continue;
-            snprintf(id, sizeof id, "%" PRIu64, (h.slot / 32) * 32);
-            if ((e = fetch(c, id, &bs, st)))
+            uint64_t next = (h.slot / 32) * 32;
+            int skip;
+            if ((e = skip_slot(&s, NULL, next, &skip, st)))
+                break;
+            if (skip) {
+                prev_slot = next;
+                continue;
+            }
+            if ((e = fetch(c, &next, &bs, st)))
                 break;
             e = process(&s, o, &bs, st);
             prev_slot = bs.slot;

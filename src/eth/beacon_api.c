@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "balverify/util_buf.h"
+#include "balverify/util_clock.h"
+
 struct bv_beacon_client {
     char *urls[BV_BEACON_MAX_NODES];
     size_t n;
@@ -143,9 +146,8 @@ long bv_beacon_client_last_http_status(const bv_beacon_client *c)
 /* ---------------------------------------------------------------- transfer */
 
 typedef struct {
-    /* memory sink (fp == NULL) */
-    char *buf;
-    size_t len, cap;
+    /* memory sink (fp == NULL): the body, NUL-terminated */
+    bv_buf body;
     /* file sink */
     FILE *fp;
     int file_errno;
@@ -158,7 +160,7 @@ typedef struct {
 
 static void xfer_reset(xfer *x)
 {
-    x->len = 0;
+    bv_buf_free(&x->body);
     x->total = 0;
     x->over_limit = false;
     x->file_errno = 0;
@@ -187,20 +189,8 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
         }
         return n;
     }
-    if (x->len + n + 1 > x->cap) {
-        size_t cap = x->cap ? x->cap : 16384;
-        while (cap < x->len + n + 1)
-            cap *= 2;
-        char *nb = realloc(x->buf, cap);
-        if (!nb)
-            return 0;
-        x->buf = nb;
-        x->cap = cap;
-    }
-    memcpy(x->buf + x->len, ptr, n);
-    x->len += n;
-    x->buf[x->len] = '\0';
-    return n;
+    bv_buf_put(&x->body, ptr, n);
+    return x->body.oom ? 0 : n;
 }
 
 /* Copy a header value (trimmed) when the line names it. */
@@ -240,9 +230,9 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ud)
 static void error_message(const xfer *x, char *dst, size_t cap)
 {
     dst[0] = '\0';
-    if (x->fp || !x->buf || x->len == 0)
+    if (x->fp || x->body.len == 0)
         return;
-    cJSON *r = cJSON_ParseWithLength(x->buf, x->len);
+    cJSON *r = cJSON_ParseWithLength((const char *)x->body.data, x->body.len);
     const cJSON *m = r ? cJSON_GetObjectItemCaseSensitive(r, "message") : NULL;
     if (cJSON_IsString(m)) {
         snprintf(dst, cap, ": %.150s", m->valuestring);
@@ -386,8 +376,8 @@ bv_err bv_beacon_get_header(bv_beacon_client *c, const char *block_id, bv_beacon
     xfer x = {0};
     e = get_json(c, path, &x, url, sizeof url, st);
     if (!e)
-        e = bv_beacon_parse_header(x.buf, x.len, url, out, st);
-    free(x.buf);
+        e = bv_beacon_parse_header((const char *)x.body.data, x.body.len, url, out, st);
+    bv_buf_free(&x.body);
     return e;
 }
 
@@ -397,8 +387,8 @@ bv_err bv_beacon_get_genesis(bv_beacon_client *c, bv_beacon_genesis *out, bv_sta
     xfer x = {0};
     bv_err e = get_json(c, "/eth/v1/beacon/genesis", &x, url, sizeof url, st);
     if (!e)
-        e = bv_beacon_parse_genesis(x.buf, x.len, url, out, st);
-    free(x.buf);
+        e = bv_beacon_parse_genesis((const char *)x.body.data, x.body.len, url, out, st);
+    bv_buf_free(&x.body);
     return e;
 }
 
@@ -414,16 +404,9 @@ bv_err bv_beacon_get_finality(bv_beacon_client *c, const char *state_id, bv_beac
     xfer x = {0};
     e = get_json(c, path, &x, url, sizeof url, st);
     if (!e)
-        e = bv_beacon_parse_finality(x.buf, x.len, url, out, st);
-    free(x.buf);
+        e = bv_beacon_parse_finality((const char *)x.body.data, x.body.len, url, out, st);
+    bv_buf_free(&x.body);
     return e;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 bv_err bv_beacon_get_state_ssz(bv_beacon_client *c, const char *state_id, const char *path,
@@ -449,9 +432,9 @@ bv_err bv_beacon_get_state_ssz(bv_beacon_client *c, const char *state_id, const 
     char upath[160], url[512];
     snprintf(upath, sizeof upath, "/eth/v2/debug/beacon/states/%s", state_id);
     request req = {"GET", upath, "application/octet-stream", NULL, c->o.state_timeout_ms, true};
-    double t0 = now_s();
+    double t0 = bv_now_s();
     e = perform(c, &req, &x, url, sizeof url, st);
-    double dt = now_s() - t0;
+    double dt = bv_now_s() - t0;
     if (!e && (fflush(x.fp) != 0 || fsync(fileno(x.fp)) != 0))
         e = bv_fail(st, BV_ERR_IO, "cannot write %s: %s", part, strerror(errno));
     if (fclose(x.fp) != 0 && !e)
@@ -520,8 +503,8 @@ bv_err bv_beacon_post_validators(bv_beacon_client *c, const char *state_id, cons
     x.limit = c->o.max_json_bytes;
     e = perform(c, &req, &x, url, sizeof url, st);
     if (!e)
-        e = bv_beacon_parse_validators(x.buf, x.len, url, out, n, st);
-    free(x.buf);
+        e = bv_beacon_parse_validators((const char *)x.body.data, x.body.len, url, out, n, st);
+    bv_buf_free(&x.body);
     free(text);
     return e;
 }

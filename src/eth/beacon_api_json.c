@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "balverify/util_hex.h"
+
 typedef struct {
     const char *what; /* URL or file name, for messages */
     bv_status *st;
@@ -102,17 +104,6 @@ static bv_err ju64(jctx *c, const cJSON *obj, const char *path, const char *key,
     return BV_OK;
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 static bv_err jhex(jctx *c, const cJSON *obj, const char *path, const char *key, uint8_t *out,
                    size_t n)
 {
@@ -134,13 +125,10 @@ static bv_err jhex(jctx *c, const cJSON *obj, const char *path, const char *key,
                  2 * n, len);
         return jfail(c, path, key, msg);
     }
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-        if (hi < 0 || lo < 0) {
-            snprintf(msg, sizeof msg, "non-hex character at digit %zu", 2 * i + (hi < 0 ? 0 : 1));
-            return jfail(c, path, key, msg);
-        }
-        out[i] = (uint8_t)(hi << 4 | lo);
+    size_t bad;
+    if (bv_hex_read(out, s, n, &bad)) {
+        snprintf(msg, sizeof msg, "non-hex character at digit %zu", bad);
+        return jfail(c, path, key, msg);
     }
     return BV_OK;
 }
@@ -391,26 +379,14 @@ void bv_beacon_validator_record(const bv_beacon_validator *v, bv_validator *out)
     out->withdrawable_epoch = v->withdrawable_epoch;
 }
 
-static void hex_into(char *dst, const uint8_t *b, size_t n)
-{
-    static const char d[] = "0123456789abcdef";
-    *dst++ = '0';
-    *dst++ = 'x';
-    for (size_t i = 0; i < n; i++) {
-        *dst++ = d[b[i] >> 4];
-        *dst++ = d[b[i] & 15];
-    }
-    *dst = '\0';
-}
-
 char *bv_beacon_header_to_json(const bv_beacon_header *h)
 {
     char root[67], parent[67], state[67], body[67], sig[195];
-    hex_into(root, h->root, 32);
-    hex_into(parent, h->parent_root, 32);
-    hex_into(state, h->state_root, 32);
-    hex_into(body, h->body_root, 32);
-    hex_into(sig, h->signature, 96);
+    bv_hex_encode(root, h->root, 32);
+    bv_hex_encode(parent, h->parent_root, 32);
+    bv_hex_encode(state, h->state_root, 32);
+    bv_hex_encode(body, h->body_root, 32);
+    bv_hex_encode(sig, h->signature, 96);
     const char *fmt = "{\"execution_optimistic\":%s,\"finalized\":%s,\"data\":{\"root\":\"%s\","
                       "\"canonical\":%s,\"header\":{\"message\":{\"slot\":\"%llu\","
                       "\"proposer_index\":\"%llu\",\"parent_root\":\"%s\",\"state_root\":\"%s\","
@@ -445,7 +421,7 @@ static bool is_root_id(const char *id)
     if (id[0] != '0' || id[1] != 'x' || strlen(id) != 66)
         return false;
     for (size_t i = 2; i < 66; i++)
-        if (hexval(id[i]) < 0)
+        if (bv_hex_digit((unsigned char)id[i]) < 0)
             return false;
     return true;
 }

@@ -5,10 +5,13 @@
  */
 #include "balverify/beacon_state.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "balverify/input.h"
+#include "balverify/util_bytes.h"
 #include "eth/beacon_state_layout.h"
 #include "eth/ssz_types.h"
 
@@ -275,12 +278,12 @@ bv_err bv_state_parse(bv_beacon_state *s, const uint8_t *data, size_t size, bv_f
     s->data = data;
     s->size = size;
     s->nfields = n;
-    s->genesis_time = bv_ssz_rd64(data + s->field_off[BV_FIELD_GENESIS_TIME]);
-    s->slot = bv_ssz_rd64(data + s->field_off[BV_FIELD_SLOT]);
+    s->genesis_time = bv_le64(data + s->field_off[BV_FIELD_GENESIS_TIME]);
+    s->slot = bv_le64(data + s->field_off[BV_FIELD_SLOT]);
     const uint8_t *fk = data + s->field_off[BV_FIELD_FORK];
     memcpy(s->fork_previous_version, fk, 4);
     memcpy(s->fork_current_version, fk + 4, 4);
-    s->fork_epoch = bv_ssz_rd64(fk + 8);
+    s->fork_epoch = bv_le64(fk + 8);
     memcpy(s->latest_block_header, data + s->field_off[BV_FIELD_LATEST_BLOCK_HEADER],
            BV_SSZ_HEADER_SIZE);
     s->validators = data + s->field_off[BV_FIELD_VALIDATORS];
@@ -317,6 +320,28 @@ bv_err bv_state_load_file(bv_beacon_state *s, const char *path, bv_fork fork, bv
     }
     s->owned = data;
     return BV_OK;
+}
+
+bv_err bv_state_slot_of(const uint8_t *data, size_t size, uint64_t *slot, bv_status *st)
+{
+    if (size < BV_STATE_SLOT_OFFSET + 8)
+        return bv_fail(st, BV_ERR_FORMAT, "%zu bytes: too short for a BeaconState", size);
+    *slot = bv_le64(data + BV_STATE_SLOT_OFFSET);
+    return BV_OK;
+}
+
+bv_err bv_state_file_slot(const char *path, uint64_t *slot, bv_status *st)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return bv_fail(st, BV_ERR_IO, "%s: %s", path, strerror(errno));
+    uint8_t b[BV_STATE_SLOT_OFFSET + 8];
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    bv_err e = bv_state_slot_of(b, n, slot, st);
+    if (e && st)
+        bv_fail_ctx(st, "%s", path);
+    return e;
 }
 
 void bv_state_free(bv_beacon_state *s)

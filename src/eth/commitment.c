@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "balverify/util_bytes.h"
 #include "balverify/validator.h"
 
 static bv_hash hash_bits(const uint8_t *bytes, size_t nbytes)

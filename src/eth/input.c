@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "balverify/util_bytes.h"
+#include "balverify/util_hex.h"
+
 bv_err bv_read_file(const char *path, uint8_t **data, size_t *size, bv_status *st)
 {
     *data = NULL;
@@ -181,10 +184,8 @@ bv_err bv_header_parse_json(uint8_t header[BV_SSZ_HEADER_SIZE], const char *json
     if (e == BV_OK)
         e = json_root(m, "body_root", header + 80, st);
     if (e == BV_OK) {
-        for (int i = 0; i < 8; i++) {
-            header[i] = (uint8_t)(slot >> (8 * i));
-            header[8 + i] = (uint8_t)(proposer >> (8 * i));
-        }
+        bv_put_le64(header, slot);
+        bv_put_le64(header + 8, proposer);
     }
     cJSON_Delete(root);
     return e;

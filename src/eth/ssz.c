@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "balverify/sha256.h"
+#include "balverify/util_bytes.h"
 
 /* ---------------------------------------------------------------- zero hashes */
 
@@ -45,8 +46,7 @@ unsigned bv_ssz_ceil_log2(uint64_t n)
 void bv_ssz_uint64_leaf(uint8_t out[32], uint64_t v)
 {
     memset(out, 0, 32);
-    for (int i = 0; i < 8; i++)
-        out[i] = (uint8_t)(v >> (8 * i));
+    bv_put_le64(out, v);
 }
 
 void bv_ssz_mix_in_length(uint8_t out[32], const uint8_t root[32], uint64_t len)
@@ -518,46 +518,4 @@ bv_err bv_ssz_progressive_container_root(uint8_t out[32], const uint8_t *field_r
         blk[32 + i / 8] |= (uint8_t)(1u << (i % 8));
     bv_sha256_pairs(out, blk, 1);
     return BV_OK;
-}
-
-/* ---------------------------------------------------------------- hex */
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-bv_err bv_hex_decode(uint8_t *out, size_t outlen, const char *hex, bv_status *st)
-{
-    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-        hex += 2;
-    size_t len = strlen(hex);
-    if (len != 2 * outlen)
-        return bv_fail(st, BV_ERR_FORMAT, "hex string has %zu digits, expected %zu", len,
-                       2 * outlen);
-    for (size_t i = 0; i < outlen; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return bv_fail(st, BV_ERR_FORMAT, "bad hex digit at position %zu", 2 * i);
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return BV_OK;
-}
-
-void bv_hex_encode(char *out, const uint8_t *in, size_t len)
-{
-    static const char digits[] = "0123456789abcdef";
-    out[0] = '0';
-    out[1] = 'x';
-    for (size_t i = 0; i < len; i++) {
-        out[2 + 2 * i] = digits[in[i] >> 4];
-        out[3 + 2 * i] = digits[in[i] & 15];
-    }
-    out[2 + 2 * len] = '\0';
 }

@@ -11,14 +11,6 @@
 #include "balverify/beacon_state.h"
 #include "eth/beacon_state_layout.h"
 
-static inline uint64_t bv_ssz_rd64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 /* Fixed part of the ExecutionPayloadHeader of `fork` (536/568/584). */
 size_t bv_eph_fixed_size(bv_fork fork);
 

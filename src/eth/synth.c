@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "balverify/util_buf.h"
+#include "balverify/util_bytes.h"
 #include "balverify/validator.h"
 #include "eth/beacon_state_layout.h"
 
@@ -48,61 +50,15 @@ static void fill(rng *r, uint8_t *p, size_t n)
 
 /* ------------------------------------------------------------------ buffers */
 
-typedef struct {
-    uint8_t *p;
-    size_t len, cap;
-    int oom;
-} buf;
-
-static uint8_t *grow(buf *b, size_t n)
+static void put_rand(bv_buf *b, rng *r, size_t n)
 {
-    if (b->oom)
-        return NULL;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        uint8_t *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return NULL;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    uint8_t *at = b->p + b->len;
-    b->len += n;
-    return at;
-}
-
-static void put_u64(buf *b, uint64_t v)
-{
-    uint8_t *p = grow(b, 8);
-    if (p)
-        bv_put_le64(p, v);
-}
-static void put_u32(buf *b, uint32_t v)
-{
-    uint8_t *p = grow(b, 4);
-    if (p)
-        for (int i = 0; i < 4; i++)
-            p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put_bytes(buf *b, const void *src, size_t n)
-{
-    uint8_t *p = grow(b, n);
-    if (p)
-        memcpy(p, src, n);
-}
-static void put_rand(buf *b, rng *r, size_t n)
-{
-    uint8_t *p = grow(b, n);
+    uint8_t *p = bv_buf_extend(b, n);
     if (p)
         fill(r, p, n);
 }
-static void put_zero(buf *b, size_t n)
+static void put_zero(bv_buf *b, size_t n)
 {
-    uint8_t *p = grow(b, n);
+    uint8_t *p = bv_buf_extend(b, n);
     if (p)
         memset(p, 0, n);
 }
@@ -229,54 +185,54 @@ typedef struct {
     uint64_t *balances;
 } gen;
 
-static void gen_eph(gen *g, buf *b)
+static void gen_eph(gen *g, bv_buf *b)
 {
     bv_fork f = g->p->fork;
     size_t fixed = f <= BV_FORK_BELLATRIX ? 536 : f == BV_FORK_CAPELLA ? 568 : 584;
     size_t extra = (size_t)below(&g->r, 33);
-    put_rand(b, &g->r, 32);             /* parent_hash */
-    put_rand(b, &g->r, 20);             /* fee_recipient */
-    put_rand(b, &g->r, 32 + 32);        /* state_root, receipts_root */
-    put_rand(b, &g->r, 256);            /* logs_bloom */
-    put_rand(b, &g->r, 32);             /* prev_randao */
-    put_u64(b, 18000000 + g->slot / 2); /* block_number */
-    put_u64(b, 30000000);               /* gas_limit */
-    put_u64(b, below(&g->r, 30000000)); /* gas_used */
-    put_u64(b, MAINNET_GENESIS_TIME + 12 * g->slot);
-    put_u32(b, (uint32_t)fixed); /* extra_data offset */
+    put_rand(b, &g->r, 32);                     /* parent_hash */
+    put_rand(b, &g->r, 20);                     /* fee_recipient */
+    put_rand(b, &g->r, 32 + 32);                /* state_root, receipts_root */
+    put_rand(b, &g->r, 256);                    /* logs_bloom */
+    put_rand(b, &g->r, 32);                     /* prev_randao */
+    bv_buf_put_le64(b, 18000000 + g->slot / 2); /* block_number */
+    bv_buf_put_le64(b, 30000000);               /* gas_limit */
+    bv_buf_put_le64(b, below(&g->r, 30000000)); /* gas_used */
+    bv_buf_put_le64(b, MAINNET_GENESIS_TIME + 12 * g->slot);
+    bv_buf_put_le32(b, (uint32_t)fixed); /* extra_data offset */
     uint8_t fee[32] = {0};
     bv_put_le64(fee, 1000000000ULL + below(&g->r, 50000000000ULL)); /* uint256 LE */
-    put_bytes(b, fee, 32);
+    bv_buf_put(b, fee, 32);
     put_rand(b, &g->r, 32 + 32); /* block_hash, transactions_root */
     if (f >= BV_FORK_CAPELLA)
         put_rand(b, &g->r, 32); /* withdrawals_root */
     if (f >= BV_FORK_DENEB) {
-        put_u64(b, 131072 * below(&g->r, 7)); /* blob_gas_used */
-        put_u64(b, below(&g->r, 1 << 24));    /* excess_blob_gas */
+        bv_buf_put_le64(b, 131072 * below(&g->r, 7)); /* blob_gas_used */
+        bv_buf_put_le64(b, below(&g->r, 1 << 24));    /* excess_blob_gas */
     }
     put_rand(b, &g->r, extra);
 }
 
-static void gen_pending_attestations(gen *g, buf *b, uint64_t limit)
+static void gen_pending_attestations(gen *g, bv_buf *b, uint64_t limit)
 {
     size_t count = (size_t)below(&g->r, limit < 8 ? limit + 1 : 9);
-    buf body = {0};
+    bv_buf body = BV_BUF_INIT;
     size_t table = 4 * count, pos = table;
     for (size_t i = 0; i < count; i++) {
         size_t nbits = 1 + (size_t)below(&g->r, 128);
         size_t nbytes = nbits / 8 + 1;
-        put_u32(b, (uint32_t)pos);
-        put_u32(&body, 148);
-        put_u64(&body, g->slot - 1 - below(&g->r, 32)); /* data.slot */
-        put_u64(&body, below(&g->r, 64));               /* data.index */
-        put_rand(&body, &g->r, 32);                     /* beacon_block_root */
-        put_u64(&body, g->epoch - 1);                   /* source */
+        bv_buf_put_le32(b, (uint32_t)pos);
+        bv_buf_put_le32(&body, 148);
+        bv_buf_put_le64(&body, g->slot - 1 - below(&g->r, 32)); /* data.slot */
+        bv_buf_put_le64(&body, below(&g->r, 64));               /* data.index */
+        put_rand(&body, &g->r, 32);                             /* beacon_block_root */
+        bv_buf_put_le64(&body, g->epoch - 1);                   /* source */
         put_rand(&body, &g->r, 32);
-        put_u64(&body, g->epoch); /* target */
+        bv_buf_put_le64(&body, g->epoch); /* target */
         put_rand(&body, &g->r, 32);
-        put_u64(&body, 1 + below(&g->r, 32)); /* inclusion_delay */
-        put_u64(&body, below(&g->r, g->n));   /* proposer_index */
-        uint8_t *bits = grow(&body, nbytes);
+        bv_buf_put_le64(&body, 1 + below(&g->r, 32)); /* inclusion_delay */
+        bv_buf_put_le64(&body, below(&g->r, g->n));   /* proposer_index */
+        uint8_t *bits = bv_buf_extend(&body, nbytes);
         if (bits) {
             fill(&g->r, bits, nbytes);
             bits[nbytes - 1] &= (uint8_t)((1u << (nbits % 8)) - 1);
@@ -284,13 +240,13 @@ static void gen_pending_attestations(gen *g, buf *b, uint64_t limit)
         }
         pos = table + body.len;
     }
-    put_bytes(b, body.p, body.len);
+    bv_buf_put(b, body.data, body.len);
     b->oom |= body.oom;
-    free(body.p);
+    free(body.data);
 }
 
 /* Gloas records: the layouts of ssz_types.c. */
-static void gen_gloas(gen *g, bv_kind kind, uint64_t param, buf *b)
+static void gen_gloas(gen *g, bv_kind kind, uint64_t param, bv_buf *b)
 {
     switch (kind) {
     case K_BITVECTOR:
@@ -298,17 +254,17 @@ static void gen_gloas(gen *g, bv_kind kind, uint64_t param, buf *b)
         break;
     case K_VEC_BUILDER_PP:
         for (uint64_t i = 0; i < param; i++) {
-            put_u64(b, below(&g->r, 1000) * GWEI_PER_ETH); /* weight */
-            put_rand(b, &g->r, 20);                        /* fee_recipient */
-            put_u64(b, below(&g->r, 10 * GWEI_PER_ETH));   /* amount */
-            put_u64(b, below(&g->r, 8));                   /* builder_index */
-            put_u64(b, below(&g->r, g->n));                /* proposer_index */
+            bv_buf_put_le64(b, below(&g->r, 1000) * GWEI_PER_ETH); /* weight */
+            put_rand(b, &g->r, 20);                                /* fee_recipient */
+            bv_buf_put_le64(b, below(&g->r, 10 * GWEI_PER_ETH));   /* amount */
+            bv_buf_put_le64(b, below(&g->r, 8));                   /* builder_index */
+            bv_buf_put_le64(b, below(&g->r, g->n));                /* proposer_index */
         }
         break;
     case K_PTC_WINDOW: {
         uint64_t total = (param >> 32) * (param & 0xFFFFFFFFu);
         for (uint64_t i = 0; i < total; i++)
-            put_u64(b, below(&g->r, g->n));
+            bv_buf_put_le64(b, below(&g->r, g->n));
         break;
     }
     case K_PLIST_BUILDER: {
@@ -316,11 +272,12 @@ static void gen_gloas(gen *g, bv_kind kind, uint64_t param, buf *b)
         for (uint64_t i = 0; i < cnt; i++) {
             put_rand(b, &g->r, 48); /* pubkey */
             uint8_t version = 0x03;
-            put_bytes(b, &version, 1);                           /* version */
-            put_rand(b, &g->r, 20);                              /* execution_address */
-            put_u64(b, GWEI_PER_ETH * (1 + below(&g->r, 5000))); /* balance */
-            put_u64(b, g->epoch - below(&g->r, 1000));           /* deposit_epoch */
-            put_u64(b, below(&g->r, 4) ? BV_FAR_FUTURE_EPOCH : g->epoch + below(&g->r, 300));
+            bv_buf_put(b, &version, 1);                                  /* version */
+            put_rand(b, &g->r, 20);                                      /* execution_address */
+            bv_buf_put_le64(b, GWEI_PER_ETH * (1 + below(&g->r, 5000))); /* balance */
+            bv_buf_put_le64(b, g->epoch - below(&g->r, 1000));           /* deposit_epoch */
+            bv_buf_put_le64(b,
+                            below(&g->r, 4) ? BV_FAR_FUTURE_EPOCH : g->epoch + below(&g->r, 300));
         }
         break;
     }
@@ -328,31 +285,31 @@ static void gen_gloas(gen *g, bv_kind kind, uint64_t param, buf *b)
         uint64_t cnt = below(&g->r, 4);
         for (uint64_t i = 0; i < cnt; i++) {
             put_rand(b, &g->r, 20);
-            put_u64(b, below(&g->r, 10 * GWEI_PER_ETH));
-            put_u64(b, below(&g->r, 8));
+            bv_buf_put_le64(b, below(&g->r, 10 * GWEI_PER_ETH));
+            bv_buf_put_le64(b, below(&g->r, 8));
         }
         break;
     }
     case K_PLIST_WITHDRAWAL: {
         uint64_t cnt = below(&g->r, 5);
         for (uint64_t i = 0; i < cnt; i++) {
-            put_u64(b, 100000000 + i);
-            put_u64(b, below(&g->r, g->n));
+            bv_buf_put_le64(b, 100000000 + i);
+            bv_buf_put_le64(b, below(&g->r, g->n));
             put_rand(b, &g->r, 20);
-            put_u64(b, below(&g->r, 2 * GWEI_PER_ETH));
+            bv_buf_put_le64(b, below(&g->r, 2 * GWEI_PER_ETH));
         }
         break;
     }
     case K_BID: {
         put_rand(b, &g->r, 128); /* parent hash/root, block hash, prev_randao */
         put_rand(b, &g->r, 20);  /* fee_recipient */
-        put_u64(b, 30000000 + below(&g->r, 30000000)); /* gas_limit */
-        put_u64(b, below(&g->r, 8));                   /* builder_index */
-        put_u64(b, g->slot);                           /* slot */
-        put_u64(b, below(&g->r, GWEI_PER_ETH));        /* value */
-        put_u64(b, below(&g->r, GWEI_PER_ETH));        /* execution_payment */
-        put_u32(b, 224);                               /* blob_kzg_commitments offset */
-        put_rand(b, &g->r, 32);                        /* execution_requests_root */
+        bv_buf_put_le64(b, 30000000 + below(&g->r, 30000000)); /* gas_limit */
+        bv_buf_put_le64(b, below(&g->r, 8));                   /* builder_index */
+        bv_buf_put_le64(b, g->slot);                           /* slot */
+        bv_buf_put_le64(b, below(&g->r, GWEI_PER_ETH));        /* value */
+        bv_buf_put_le64(b, below(&g->r, GWEI_PER_ETH));        /* execution_payment */
+        bv_buf_put_le32(b, 224);                               /* blob_kzg_commitments offset */
+        put_rand(b, &g->r, 32);                                /* execution_requests_root */
         put_rand(b, &g->r, 48 * (size_t)below(&g->r, 7));
         break;
     }
@@ -382,7 +339,7 @@ static bv_kind classic_kind(bv_kind k)
     }
 }
 
-static void gen_field(gen *g, const bv_field_desc *d, buf *b)
+static void gen_field(gen *g, const bv_field_desc *d, bv_buf *b)
 {
     const bv_synth_params *p = g->p;
     uint64_t param = bv_layout_param(p->preset, d->param);
@@ -391,22 +348,22 @@ static void gen_field(gen *g, const bv_field_desc *d, buf *b)
     switch (kind) {
     case K_U64:
         if (!strcmp(name, "genesis_time"))
-            put_u64(b, MAINNET_GENESIS_TIME);
+            bv_buf_put_le64(b, MAINNET_GENESIS_TIME);
         else if (!strcmp(name, "slot"))
-            put_u64(b, g->slot);
+            bv_buf_put_le64(b, g->slot);
         else if (!strcmp(name, "eth1_deposit_index"))
-            put_u64(b, g->n);
+            bv_buf_put_le64(b, g->n);
         else if (!strcmp(name, "next_withdrawal_builder_index"))
-            put_u64(b, below(&g->r, 6));
+            bv_buf_put_le64(b, below(&g->r, 6));
         else if (!strcmp(name, "next_withdrawal_validator_index"))
-            put_u64(b, below(&g->r, g->n));
+            bv_buf_put_le64(b, below(&g->r, g->n));
         else if (!strcmp(name, "earliest_exit_epoch") ||
                  !strcmp(name, "earliest_consolidation_epoch"))
-            put_u64(b, g->epoch + 5 + below(&g->r, 100));
+            bv_buf_put_le64(b, g->epoch + 5 + below(&g->r, 100));
         else if (!strcmp(name, "deposit_requests_start_index"))
-            put_u64(b, 1000000 + below(&g->r, 1000));
+            bv_buf_put_le64(b, 1000000 + below(&g->r, 1000));
         else
-            put_u64(b, below(&g->r, 1ULL << 40));
+            bv_buf_put_le64(b, below(&g->r, 1ULL << 40));
         break;
     case K_B32:
         put_rand(b, &g->r, 32);
@@ -414,34 +371,34 @@ static void gen_field(gen *g, const bv_field_desc *d, buf *b)
     case K_FORK: {
         uint8_t prev[4] = {(uint8_t)(p->fork ? p->fork - 1 : 0), 0, 0, 0};
         uint8_t cur[4] = {(uint8_t)p->fork, 0, 0, 0};
-        put_bytes(b, prev, 4);
-        put_bytes(b, cur, 4);
-        put_u64(b, fork_epoch[p->fork]);
+        bv_buf_put(b, prev, 4);
+        bv_buf_put(b, cur, 4);
+        bv_buf_put_le64(b, fork_epoch[p->fork]);
         break;
     }
     case K_HEADER:
         /* The stored header of a state whose last block is at this slot:
          * state_root still zero (process_slot fills it later). */
-        put_u64(b, g->slot);
-        put_u64(b, below(&g->r, g->n));
+        bv_buf_put_le64(b, g->slot);
+        bv_buf_put_le64(b, below(&g->r, g->n));
         put_rand(b, &g->r, 32);
         put_zero(b, 32);
         put_rand(b, &g->r, 32);
         break;
     case K_ETH1DATA:
         put_rand(b, &g->r, 32);
-        put_u64(b, g->n);
+        bv_buf_put_le64(b, g->n);
         put_rand(b, &g->r, 32);
         break;
     case K_CHECKPOINT: {
         uint64_t back = !strcmp(name, "finalized_checkpoint") ? 2 : 1;
-        put_u64(b, g->epoch > back ? g->epoch - back : 0);
+        bv_buf_put_le64(b, g->epoch > back ? g->epoch - back : 0);
         put_rand(b, &g->r, 32);
         break;
     }
     case K_BITVECTOR4: {
         uint8_t x = (uint8_t)below(&g->r, 16);
-        put_bytes(b, &x, 1);
+        bv_buf_put(b, &x, 1);
         break;
     }
     case K_VEC_B32:
@@ -449,13 +406,13 @@ static void gen_field(gen *g, const bv_field_desc *d, buf *b)
         break;
     case K_VEC_U64:
         for (uint64_t i = 0; i < param; i++)
-            put_u64(b, !strcmp(name, "proposer_lookahead") ? below(&g->r, g->n)
-                       : below(&g->r, 8) == 0              ? below(&g->r, 64) * GWEI_PER_ETH
-                                                           : 0);
+            bv_buf_put_le64(b, !strcmp(name, "proposer_lookahead") ? below(&g->r, g->n)
+                               : below(&g->r, 8) == 0              ? below(&g->r, 64) * GWEI_PER_ETH
+                                                                   : 0);
         break;
     case K_SYNC_COMMITTEE:
         for (uint64_t i = 0; i < param; i++)
-            put_bytes(b, g->validators + BV_VALIDATOR_SIZE * below(&g->r, g->n), 48);
+            bv_buf_put(b, g->validators + BV_VALIDATOR_SIZE * below(&g->r, g->n), 48);
         put_rand(b, &g->r, 48);
         break;
     case K_LIST_B32:
@@ -464,29 +421,29 @@ static void gen_field(gen *g, const bv_field_desc *d, buf *b)
     case K_LIST_U64:
         if (!strcmp(name, "balances")) {
             for (uint64_t i = 0; i < g->n; i++)
-                put_u64(b, g->balances[i]);
+                bv_buf_put_le64(b, g->balances[i]);
         } else { /* inactivity_scores: mostly zero */
             for (uint64_t i = 0; i < g->n; i++)
-                put_u64(b, below(&g->r, 10) == 0 ? below(&g->r, 200) : 0);
+                bv_buf_put_le64(b, below(&g->r, 10) == 0 ? below(&g->r, 200) : 0);
         }
         break;
     case K_LIST_U8: /* participation flags: 3 bits */
         for (uint64_t i = 0; i < g->n; i++) {
             uint8_t x = (uint8_t)below(&g->r, 8);
-            put_bytes(b, &x, 1);
+            bv_buf_put(b, &x, 1);
         }
         break;
     case K_LIST_ETH1DATA: {
         uint64_t cnt = below(&g->r, param < 5 ? param + 1 : 5);
         for (uint64_t i = 0; i < cnt; i++) {
             put_rand(b, &g->r, 32);
-            put_u64(b, g->n + i);
+            bv_buf_put_le64(b, g->n + i);
             put_rand(b, &g->r, 32);
         }
         break;
     }
     case K_LIST_VALIDATOR:
-        put_bytes(b, g->validators, (size_t)g->n * BV_VALIDATOR_SIZE);
+        bv_buf_put(b, g->validators, (size_t)g->n * BV_VALIDATOR_SIZE);
         break;
     case K_LIST_HIST_SUMMARY:
         put_rand(b, &g->r, 64 * (size_t)below(&g->r, 5));
@@ -497,27 +454,27 @@ static void gen_field(gen *g, const bv_field_desc *d, buf *b)
             put_rand(b, &g->r, 48);
             uint8_t wc[32] = {0x01};
             fill(&g->r, wc + 12, 20);
-            put_bytes(b, wc, 32);
-            put_u64(b, 32 * GWEI_PER_ETH);
+            bv_buf_put(b, wc, 32);
+            bv_buf_put_le64(b, 32 * GWEI_PER_ETH);
             put_rand(b, &g->r, 96);
-            put_u64(b, g->slot - below(&g->r, 64));
+            bv_buf_put_le64(b, g->slot - below(&g->r, 64));
         }
         break;
     }
     case K_LIST_PENDING_PW: {
         uint64_t cnt = below(&g->r, 4);
         for (uint64_t i = 0; i < cnt; i++) {
-            put_u64(b, below(&g->r, g->n));
-            put_u64(b, below(&g->r, 100 * GWEI_PER_ETH));
-            put_u64(b, g->epoch + below(&g->r, 256));
+            bv_buf_put_le64(b, below(&g->r, g->n));
+            bv_buf_put_le64(b, below(&g->r, 100 * GWEI_PER_ETH));
+            bv_buf_put_le64(b, g->epoch + below(&g->r, 256));
         }
         break;
     }
     case K_LIST_PENDING_CONS: {
         uint64_t cnt = below(&g->r, 3);
         for (uint64_t i = 0; i < cnt; i++) {
-            put_u64(b, below(&g->r, g->n));
-            put_u64(b, below(&g->r, g->n));
+            bv_buf_put_le64(b, below(&g->r, g->n));
+            bv_buf_put_le64(b, below(&g->r, g->n));
         }
         break;
     }
@@ -573,13 +530,13 @@ bv_err bv_synth_state(const bv_synth_params *p, uint8_t **out, size_t *size, bv_
 
     unsigned nf;
     const bv_field_desc *d = bv_layout_fields(p->fork, &nf);
-    buf fixed = {0}, var = {0};
+    bv_buf fixed = BV_BUF_INIT, var = BV_BUF_INIT;
     size_t fixed_size = bv_state_fixed_size(p->fork, p->preset);
     size_t offset_pos[BV_STATE_MAX_FIELDS], var_start[BV_STATE_MAX_FIELDS];
     for (unsigned i = 0; i < nf; i++) {
         if (bv_kind_is_variable(d[i].kind)) {
             offset_pos[i] = fixed.len;
-            put_u32(&fixed, 0);
+            bv_buf_put_le32(&fixed, 0);
             var_start[i] = var.len;
             gen_field(&g, &d[i], &var);
         } else {
@@ -598,19 +555,18 @@ bv_err bv_synth_state(const bv_synth_params *p, uint8_t **out, size_t *size, bv_
         for (unsigned i = 0; i < nf; i++)
             if (bv_kind_is_variable(d[i].kind)) {
                 uint32_t off = (uint32_t)(fixed_size + var_start[i]);
-                for (int k = 0; k < 4; k++)
-                    fixed.p[offset_pos[i] + (size_t)k] = (uint8_t)(off >> (8 * k));
+                bv_put_le32(fixed.data + offset_pos[i], off);
             }
-        put_bytes(&fixed, var.p, var.len);
+        bv_buf_put(&fixed, var.data, var.len);
         if (fixed.oom)
             e = bv_fail(st, BV_ERR_NOMEM, "synthetic states: no memory for the state");
     }
-    free(var.p);
+    free(var.data);
     if (e != BV_OK) {
-        free(fixed.p);
+        free(fixed.data);
         return e;
     }
-    *out = fixed.p;
+    *out = fixed.data;
     *size = fixed.len;
     return BV_OK;
 }

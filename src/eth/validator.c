@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "balverify/util_bytes.h"
+
 bv_err bv_validator_decode(bv_validator *v, const uint8_t rec[BV_VALIDATOR_SIZE], uint64_t index,
                            bv_status *st)
 {

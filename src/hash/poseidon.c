@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "balverify/util_bytes.h"
+
 #define W BV_POSEIDON_WIDTH
 
 static const uint64_t mds_circ[W] = BV_POSEIDON_MDS_CIRC;
@@ -320,30 +322,21 @@ bv_hash bv_poseidon_two_to_one(bv_hash a, bv_hash b)
 void bv_hash_to_bytes(bv_hash h, uint8_t out[32])
 {
     for (int i = 0; i < 4; i++)
-        for (int b = 0; b < 8; b++)
-            out[8 * i + b] = (uint8_t)(h.e[i] >> (8 * b));
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int b = 7; b >= 0; b--)
-        v = (v << 8) | p[b];
-    return v;
+        bv_put_le64(out + 8 * i, h.e[i]);
 }
 
 bv_hash bv_hash_from_bytes(const uint8_t in[32])
 {
     bv_hash h;
     for (int i = 0; i < 4; i++)
-        h.e[i] = gl_from_u64(le64(in + 8 * i));
+        h.e[i] = gl_from_u64(bv_le64(in + 8 * i));
     return h;
 }
 
 int bv_hash_from_bytes_checked(const uint8_t in[32], bv_hash *out)
 {
     for (int i = 0; i < 4; i++) {
-        uint64_t v = le64(in + 8 * i);
+        uint64_t v = bv_le64(in + 8 * i);
         if (v >= GL_P)
             return -1;
         out->e[i] = v;

@@ -32,6 +32,8 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "balverify/util_bytes.h"
+
 #define SHANI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
 /* W[t] + K[t] of the padding block of a 64-byte message (0x80, zeros, bit
@@ -326,9 +328,7 @@ SHANI_TARGET void bv_sha256_shani(uint8_t out[32], const void *msg, size_t len)
         memcpy(tail, p + 64 * full, rem);
     tail[rem] = 0x80;
     size_t tlen = rem + 1 + 8 <= 64 ? 64 : 128;
-    uint64_t bits = (uint64_t)len * 8;
-    for (int k = 0; k < 8; k++)
-        tail[tlen - 1 - k] = (uint8_t)(bits >> (8 * k));
+    bv_put_be64(tail + tlen - 8, (uint64_t)len * 8);
     compress_block(&s0, &s1, tail);
     if (tlen == 128)
         compress_block(&s0, &s1, tail + 64);

@@ -8,12 +8,15 @@
 #include "balverify/checkpoint.h"
 
 #include "balverify/sha256.h"
+#include "balverify/util_hex.h"
 
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "balverify/util_bytes.h"
 
 struct bv_ckpt {
     MPI_Comm comm;
@@ -211,18 +214,6 @@ bv_err bv_ckpt_create(MPI_Comm comm, const char *path, const bv_ckpt_meta *meta,
     return e ? e : ck_shut(*out, st);
 }
 
-static void hex32(char *out, const uint8_t *b)
-{
-    static const char *hx = "0123456789abcdef";
-    out[0] = '0';
-    out[1] = 'x';
-    for (int i = 0; i < 32; i++) {
-        out[2 + 2 * i] = hx[b[i] >> 4];
-        out[3 + 2 * i] = hx[b[i] & 15];
-    }
-    out[66] = 0;
-}
-
 static int level_complete(hid_t f, unsigned level)
 {
     char name[32];
@@ -284,8 +275,8 @@ bv_err bv_ckpt_open(MPI_Comm comm, const char *path, const bv_ckpt_meta *expect,
                     path);
     } else if (memcmp(sroot, expect->state_root, 32) != 0) {
         char a[67], b[67];
-        hex32(a, sroot);
-        hex32(b, expect->state_root);
+        bv_hex_encode(a, sroot, 32);
+        bv_hex_encode(b, expect->state_root, 32);
         e = bv_fail(st, BV_ERR_VERIFY,
                     "checkpoint %s belongs to state root %s, this run's state root is %s", path, a,
                     b);
@@ -400,8 +391,7 @@ static uint64_t node_checksum(uint64_t index, const uint8_t *pv, size_t pvlen, c
     uint8_t *buf = n <= sizeof stackbuf ? stackbuf : malloc(n);
     if (!buf)
         return 0; /* only on allocation failure; the mismatch is then reported */
-    for (int i = 0; i < 8; i++)
-        buf[i] = (uint8_t)(index >> (8 * i));
+    bv_put_le64(buf, index);
     memcpy(buf + 8, pv, pvlen);
     if (plen)
         memcpy(buf + 8 + pvlen, proof, plen);
@@ -409,10 +399,7 @@ static uint64_t node_checksum(uint64_t index, const uint8_t *pv, size_t pvlen, c
     bv_sha256(h, buf, n);
     if (buf != stackbuf)
         free(buf);
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | h[i];
-    return v;
+    return bv_le64(h);
 }
 
 bv_err bv_ckpt_write_level(bv_ckpt *c, uint32_t level, bv_node_kind kind, uint64_t total,

@@ -33,6 +33,9 @@
 #include "balverify/commitment.h"
 #include "balverify/sha256.h"
 #include "balverify/ssz.h"
+#include "balverify/util_bytes.h"
+#include "balverify/util_clock.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 
 void bv_job_config_init(bv_job_config *cfg)
@@ -515,12 +518,6 @@ static bv_err verify_field(const bv_state_roots *roots, unsigned field, const ui
     return BV_OK;
 }
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 static bv_err final_step(const bv_input *in, const bv_job_config *cfg, const state_meta *m,
                          const bv_node *bal, const bv_node *map, bv_job_result *res, bv_status *st)
 {
@@ -597,11 +594,11 @@ static bv_err final_step(const bv_input *in, const bv_job_config *cfg, const sta
     memcpy(msg, in->block_root, 32);
     memcpy(msg + 32, cfg->wc, 32 * cfg->n_wc);
     uint8_t *q = msg + 32 + 32 * cfg->n_wc;
-    put_be64(q, b->sum);
-    put_be64(q + 8, b->non_activated);
-    put_be64(q + 16, b->active);
-    put_be64(q + 24, b->exited);
-    put_be64(q + 32, b->slashed);
+    bv_put_be64(q, b->sum);
+    bv_put_be64(q + 8, b->non_activated);
+    bv_put_be64(q + 16, b->active);
+    bv_put_be64(q + 24, b->exited);
+    bv_put_be64(q + 32, b->slashed);
     bv_sha256(f->commitment, msg, mlen);
     f->commitment[0] &= 0x1F;
     free(msg);
@@ -663,13 +660,6 @@ static bv_err prove_final(bv_node_prover *prover, const bv_input *in, const bv_j
 
 /* ---- the job ----------------------------------------------------------- */
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static bv_err notify_level(const bv_job_observer *ob, const tree_t *t, int rank, uint32_t L,
                            const bv_node *nodes, size_t n, bv_status *st)
 {
@@ -712,7 +702,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
         int cores = omp_get_num_procs();
         omp_set_num_threads(cores / local > 1 ? cores / local : 1);
     }
-    double t0 = now_s();
+    double t0 = bv_now_s();
 
     if (!cfg->state_path)
         bv_fail(st, BV_ERR_ARG, "no state file given (--state FILE)");
@@ -759,7 +749,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
         loaded_free(&ls);
         return st->code;
     }
-    double t_load = now_s();
+    double t_load = bv_now_s();
     if (cfg->verbose && rank == 0)
         fprintf(stderr, "balverify: loaded %s: %s, slot %llu, %llu validators (%.3f s)\n",
                 cfg->state_path, bv_fork_name((bv_fork)m.fork), (unsigned long long)m.slot,
@@ -774,7 +764,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
      * loads them. */
     bv_node_prover *prover = NULL;
     if (cfg->prove) {
-        double tc = now_s();
+        double tc = bv_now_s();
         bv_plonk_config pcfg;
         unsigned depth = 0;
         bv_state_field_gindex((bv_fork)m.fork, BV_FIELD_SLOT, &depth);
@@ -811,7 +801,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
             loaded_free(&ls);
             return st->code;
         }
-        res->t_circuits = now_s() - tc;
+        res->t_circuits = bv_now_s() - tc;
         if (cfg->verbose && rank == 0)
             fprintf(stderr, "balverify: circuits of %s ready (%.1f s)\n", dir, res->t_circuits);
     }
@@ -906,7 +896,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
      * crash tests kill the job at a known point. */
     const char *delay_env = getenv("BV_TEST_LEVEL_DELAY_MS");
     long delay_ms = delay_env ? strtol(delay_env, NULL, 10) : 0;
-    double t_level = now_s();
+    double t_level = bv_now_s();
     if (cfg->verbose && rank == 0)
         fprintf(stderr, "balverify: %s (%.3f s)\n",
                 last >= 0 ? "checkpoint read" : "leaves computed", t_level - t_load);
@@ -944,7 +934,7 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
                     break;
             }
             if (cfg->verbose && rank == 0) {
-                double t = now_s();
+                double t = bv_now_s();
                 fprintf(stderr, "balverify: level %u done (%.3f s)\n", s, t - t_level);
                 t_level = t;
             }
@@ -1033,9 +1023,9 @@ bv_err bv_job_run(MPI_Comm comm, const bv_job_config *cfg, bv_job_result *res, b
         res->t_final = ps->t_final;
     }
     bv_node_prover_free(prover);
-    res->t_total = now_s() - t0;
+    res->t_total = bv_now_s() - t0;
     if (cfg->verbose && rank == 0 && !e)
-        fprintf(stderr, "balverify: total %.3f s on %d rank(s)\n", now_s() - t0, nranks);
+        fprintf(stderr, "balverify: total %.3f s on %d rank(s)\n", bv_now_s() - t0, nranks);
     free_nodes(bal, nbal);
     free_nodes(map, nmap);
     free(ranges);

@@ -6,42 +6,7 @@
 #include <string.h>
 
 #include "balverify/sha256.h"
-
-/* ---- little-endian helpers -------------------------------------------- */
-
-static void put_u16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-static uint16_t get_u16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-static uint32_t get_u32(const uint8_t *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-static uint64_t get_u64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
+#include "balverify/util_bytes.h"
 
 /* ---- zero subtrees ----------------------------------------------------- */
 
@@ -124,7 +89,7 @@ size_t bv_node_pv_size(bv_node_kind kind)
 static void put_hash(uint8_t *p, bv_hash h)
 {
     for (int i = 0; i < 4; i++)
-        put_u64(p + 8 * i, h.e[i]);
+        bv_put_le64(p + 8 * i, h.e[i]);
 }
 
 /* Poseidon digests must be canonical field elements: a decoder that accepted
@@ -132,7 +97,7 @@ static void put_hash(uint8_t *p, bv_hash h)
 static int get_hash(const uint8_t *p, bv_hash *h)
 {
     for (int i = 0; i < 4; i++) {
-        uint64_t v = get_u64(p + 8 * i);
+        uint64_t v = bv_le64(p + 8 * i);
         if (v >= GL_P)
             return -1;
         h->e[i] = v;
@@ -146,14 +111,14 @@ void bv_node_pv_encode(const bv_node *n, uint8_t *out)
     switch (n->kind) {
     case BV_NODE_BALANCE: {
         const bv_balance_pv *b = &n->pv.balance;
-        put_u64(p, b->sum);
-        put_u64(p + 8, b->non_activated);
-        put_u64(p + 16, b->active);
-        put_u64(p + 24, b->exited);
-        put_u64(p + 32, b->slashed);
+        bv_put_le64(p, b->sum);
+        bv_put_le64(p + 8, b->non_activated);
+        bv_put_le64(p + 16, b->active);
+        bv_put_le64(p + 24, b->exited);
+        bv_put_le64(p + 32, b->slashed);
         memcpy(p + 40, b->balances_root, 32);
         put_hash(p + 72, b->validators_commitment);
-        put_u64(p + 104, b->current_epoch);
+        bv_put_le64(p + 104, b->current_epoch);
         memcpy(p + 112, b->credentials, 32);
         break;
     }
@@ -166,12 +131,12 @@ void bv_node_pv_encode(const bv_node *n, uint8_t *out)
         memcpy(p, f->block_root, 32);
         memcpy(p + 32, f->state_root, 32);
         memcpy(p + 64, f->credentials, 32);
-        put_u64(p + 96, f->slot);
-        put_u64(p + 104, f->sum);
-        put_u64(p + 112, f->non_activated);
-        put_u64(p + 120, f->active);
-        put_u64(p + 128, f->exited);
-        put_u64(p + 136, f->slashed);
+        bv_put_le64(p + 96, f->slot);
+        bv_put_le64(p + 104, f->sum);
+        bv_put_le64(p + 112, f->non_activated);
+        bv_put_le64(p + 120, f->active);
+        bv_put_le64(p + 128, f->exited);
+        bv_put_le64(p + 136, f->slashed);
         memcpy(p + 144, f->commitment, 32);
         break;
     }
@@ -190,15 +155,15 @@ bv_err bv_node_pv_decode(bv_node *n, bv_node_kind kind, const uint8_t *p, size_t
     switch (kind) {
     case BV_NODE_BALANCE: {
         bv_balance_pv *b = &n->pv.balance;
-        b->sum = get_u64(p);
-        b->non_activated = get_u64(p + 8);
-        b->active = get_u64(p + 16);
-        b->exited = get_u64(p + 24);
-        b->slashed = get_u64(p + 32);
+        b->sum = bv_le64(p);
+        b->non_activated = bv_le64(p + 8);
+        b->active = bv_le64(p + 16);
+        b->exited = bv_le64(p + 24);
+        b->slashed = bv_le64(p + 32);
         memcpy(b->balances_root, p + 40, 32);
         if (get_hash(p + 72, &b->validators_commitment))
             return bv_fail(st, BV_ERR_FORMAT, "node: non-canonical Poseidon commitment");
-        b->current_epoch = get_u64(p + 104);
+        b->current_epoch = bv_le64(p + 104);
         memcpy(b->credentials, p + 112, 32);
         break;
     }
@@ -212,12 +177,12 @@ bv_err bv_node_pv_decode(bv_node *n, bv_node_kind kind, const uint8_t *p, size_t
         memcpy(f->block_root, p, 32);
         memcpy(f->state_root, p + 32, 32);
         memcpy(f->credentials, p + 64, 32);
-        f->slot = get_u64(p + 96);
-        f->sum = get_u64(p + 104);
-        f->non_activated = get_u64(p + 112);
-        f->active = get_u64(p + 120);
-        f->exited = get_u64(p + 128);
-        f->slashed = get_u64(p + 136);
+        f->slot = bv_le64(p + 96);
+        f->sum = bv_le64(p + 104);
+        f->non_activated = bv_le64(p + 112);
+        f->active = bv_le64(p + 120);
+        f->exited = bv_le64(p + 128);
+        f->slashed = bv_le64(p + 136);
         memcpy(f->commitment, p + 144, 32);
         break;
     }
@@ -250,14 +215,14 @@ size_t bv_node_encode(const bv_node *n, uint8_t *out)
 {
     size_t pv = bv_node_pv_size(n->kind);
     memcpy(out, "BVND", 4);
-    put_u16(out + 4, BV_NODE_FORMAT_VERSION);
+    bv_put_le16(out + 4, BV_NODE_FORMAT_VERSION);
     out[6] = (uint8_t)n->kind;
     out[7] = 0;
-    put_u32(out + 8, n->level);
-    put_u64(out + 12, n->index);
-    put_u32(out + 20, (uint32_t)pv);
+    bv_put_le32(out + 8, n->level);
+    bv_put_le64(out + 12, n->index);
+    bv_put_le32(out + 20, (uint32_t)pv);
     bv_node_pv_encode(n, out + NODE_HEADER);
-    put_u32(out + NODE_HEADER + pv, (uint32_t)n->proof_len);
+    bv_put_le32(out + NODE_HEADER + pv, (uint32_t)n->proof_len);
     if (n->proof_len)
         memcpy(out + NODE_HEADER + pv + 4, n->proof, n->proof_len);
     return NODE_HEADER + pv + 4 + n->proof_len;
@@ -270,7 +235,7 @@ bv_err bv_node_decode(bv_node *n, const uint8_t *in, size_t len, bv_status *st)
         return bv_fail(st, BV_ERR_FORMAT, "node: truncated encoding (%zu bytes)", len);
     if (memcmp(in, "BVND", 4) != 0)
         return bv_fail(st, BV_ERR_FORMAT, "node: bad magic (not a node encoding)");
-    uint16_t ver = get_u16(in + 4);
+    uint16_t ver = bv_le16(in + 4);
     if (ver != BV_NODE_FORMAT_VERSION)
         return bv_fail(st, BV_ERR_UNSUPPORTED, "node: format version %u, expected %u", ver,
                        BV_NODE_FORMAT_VERSION);
@@ -280,16 +245,16 @@ bv_err bv_node_decode(bv_node *n, const uint8_t *in, size_t len, bv_status *st)
         return bv_fail(st, BV_ERR_FORMAT, "node: unknown kind %u", in[6]);
     if (in[7] != 0)
         return bv_fail(st, BV_ERR_FORMAT, "node: reserved byte is not zero");
-    uint32_t level = get_u32(in + 8);
+    uint32_t level = bv_le32(in + 8);
     if ((kind == BV_NODE_BALANCE && level > BV_BALANCE_TOP_LEVEL) ||
         (kind == BV_NODE_MAPPER && level > BV_MAPPER_TOP_LEVEL))
         return bv_fail(st, BV_ERR_FORMAT, "node: level %u out of range", level);
-    if (get_u32(in + 20) != pv)
+    if (bv_le32(in + 20) != pv)
         return bv_fail(st, BV_ERR_FORMAT, "node: public values length %u, expected %zu",
-                       get_u32(in + 20), pv);
+                       bv_le32(in + 20), pv);
     if (len < NODE_HEADER + pv + 4)
         return bv_fail(st, BV_ERR_FORMAT, "node: truncated public values");
-    uint32_t plen = get_u32(in + NODE_HEADER + pv);
+    uint32_t plen = bv_le32(in + NODE_HEADER + pv);
     if (plen > BV_MAX_PROOF_BYTES)
         return bv_fail(st, BV_ERR_FORMAT, "node: proof length %u exceeds the limit", plen);
     if (len != NODE_HEADER + pv + 4 + (size_t)plen)
@@ -299,7 +264,7 @@ bv_err bv_node_decode(bv_node *n, const uint8_t *in, size_t len, bv_status *st)
     if (e)
         return e;
     n->level = level;
-    n->index = get_u64(in + 12);
+    n->index = bv_le64(in + 12);
     return bv_node_set_proof(n, in + NODE_HEADER + pv + 4, plen, st);
 }
 

@@ -1,5 +1,6 @@
 /* balance_pipeline.c - see include/balverify/balance_pipeline.h */
 #include "balverify/balance_pipeline.h"
+#include "balverify/util_hex.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "balverify/redis_conn.h"
+#include "balverify/util_bytes.h"
 
 static bv_key mk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static bv_key mk(const char *fmt, ...)
@@ -174,22 +175,6 @@ bv_err bv_lookup_add(struct bv_redis *r, const char *zkey, uint64_t slot, bv_sta
     return BV_OK;
 }
 
-void bv_put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-uint64_t bv_get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 size_t bv_mapper_task_encode(const bv_mapper_task *t, uint8_t *out)
 {
     out[0] = (uint8_t)t->tag;
@@ -212,9 +197,9 @@ bv_err bv_mapper_task_decode(const uint8_t *p, size_t len, bv_mapper_task *t, bv
         return bv_fail(st, BV_ERR_FORMAT, "mapper task: tag %u needs %zu bytes, got %zu", p[0],
                        want, len);
     t->tag = (bv_mapper_tag)p[0];
-    t->a = bv_get_be64(p + 1);
+    t->a = bv_be64(p + 1);
     if (want == 17)
-        t->b = bv_get_be64(p + 9);
+        t->b = bv_be64(p + 9);
     if (t->tag == BV_MAPPER_PROVE_ZERO_FOR_DEPTH && t->a >= BV_MAPPER_DEPTH)
         return bv_fail(st, BV_ERR_FORMAT, "mapper task: zero depth %llu out of 0..39",
                        (unsigned long long)t->a);
@@ -249,7 +234,7 @@ bv_err bv_balance_task_decode(unsigned level, const uint8_t *p, size_t len, uint
     if (len != 8 && len != 24)
         return bv_fail(st, BV_ERR_FORMAT, "balance task level %u: payload of %zu bytes, want 8%s",
                        level, len, level ? " or 24" : "");
-    uint64_t v = bv_get_be64(p);
+    uint64_t v = bv_be64(p);
     if (len == 24) {
         if (level == 0 || v != BV_REGISTRY_LIMIT)
             return bv_fail(st, BV_ERR_FORMAT,

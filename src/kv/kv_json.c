@@ -1,6 +1,6 @@
 /* kv_json.c - see include/balverify/kv_json.h
  *
- * Encoding is done with a small string builder rather than cJSON's printer
+ * Encoding is done on a bv_buf (util_buf.h) rather than with cJSON's printer
  * so the output is exactly JSON.stringify's (field order, no spaces, no
  * floating-point formatting of integers). Decoding uses cJSON and checks
  * every field by hand. */
@@ -13,71 +13,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "balverify/ssz.h"
+#include "balverify/util_buf.h"
+#include "balverify/util_bytes.h"
+#include "balverify/util_hex.h"
+
 #define GL_P 0xffffffff00000001ULL
 
-/* ---------------- string builder ---------------- */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sb;
-
-static void sb_put(sb *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_str(sb *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_fmt(sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_fmt(sb *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static char *sb_done(sb *b)
-{
-    if (b->oom) {
-        free(b->s);
-        return NULL;
-    }
-    return b->s;
-}
-
+/* ---------------- JSON writing on a bv_buf ---------------- */
 /* "name": (with a leading comma unless first) */
-static void sb_key(sb *b, const char *name, int first)
+static void sb_key(bv_buf *b, const char *name, int first)
 {
-    if (!first)
-        sb_put(b, ",", 1);
-    sb_fmt(b, "\"%s\":", name);
+    bv_buf_put(b, first ? "\"" : ",\"", first ? 1 : 2);
+    bv_buf_puts(b, name);
+    bv_buf_put(b, "\":", 2);
 }
 
-static void sb_bits(sb *b, const uint8_t r[32])
+static void sb_bits(bv_buf *b, const uint8_t r[32])
 {
     char buf[2 + 256 + 255]; /* brackets, digits, commas */
     size_t o = 0;
@@ -88,51 +40,52 @@ static void sb_bits(sb *b, const uint8_t r[32])
         buf[o++] = (char)('0' + ((r[i / 8] >> (7 - i % 8)) & 1));
     }
     buf[o++] = ']';
-    sb_put(b, buf, o);
+    bv_buf_put(b, buf, o);
 }
 
-static void sb_bits_list(sb *b, const uint8_t (*r)[32], int n)
+static void sb_bits_list(bv_buf *b, const uint8_t (*r)[32], int n)
 {
-    sb_put(b, "[", 1);
+    bv_buf_put(b, "[", 1);
     for (int i = 0; i < n; i++) {
         if (i)
-            sb_put(b, ",", 1);
+            bv_buf_put(b, ",", 1);
         sb_bits(b, r[i]);
     }
-    sb_put(b, "]", 1);
+    bv_buf_put(b, "]", 1);
 }
 
-static void sb_hex(sb *b, const uint8_t *p, size_t n)
+static void sb_hex(bv_buf *b, const uint8_t *p, size_t n)
 {
-    static const char d[] = "0123456789abcdef";
-    sb_put(b, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        char c[2] = {d[p[i] >> 4], d[p[i] & 15]};
-        sb_put(b, c, 2);
+    bv_buf_put(b, "\"", 1);
+    char *at = (char *)bv_buf_extend(b, 2 * n);
+    if (at) {
+        bv_hex_write(at, p, n); /* its NUL lands where the buffer keeps one */
+        bv_buf_put(b, "\"", 1);
     }
-    sb_put(b, "\"", 1);
 }
 
-static void sb_dec(sb *b, uint64_t v)
+static void sb_dec(bv_buf *b, uint64_t v)
 {
-    sb_fmt(b, "\"%" PRIu64 "\"", v);
+    char d[24];
+    int n = snprintf(d, sizeof d, "\"%" PRIu64 "\"", v);
+    bv_buf_put(b, d, (size_t)n);
 }
 
 /* Proof keys are produced by keys.c (no quotes or backslashes); escape
  * anyway so a foreign string never breaks the JSON. */
-static void sb_jstr(sb *b, const char *s)
+static void sb_jstr(bv_buf *b, const char *s)
 {
-    sb_put(b, "\"", 1);
+    bv_buf_put(b, "\"", 1);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
-            sb_fmt(b, "\\%c", c);
+            bv_buf_printf(b, "\\%c", c);
         else if (c < 0x20)
-            sb_fmt(b, "\\u%04x", c);
+            bv_buf_printf(b, "\\u%04x", c);
         else
-            sb_put(b, (const char *)&c, 1);
+            bv_buf_put(b, (const char *)&c, 1);
     }
-    sb_put(b, "\"", 1);
+    bv_buf_put(b, "\"", 1);
 }
 
 /* ---------------- decoding helpers ---------------- */
@@ -199,11 +152,29 @@ static bv_err dec_u64(const char *s, uint64_t *out)
     return BV_OK;
 }
 
+/* DendrETH's balance feeder writes FAR_FUTURE_EPOCH as the string
+ * "Infinity" in activationEligibilityEpoch and activationEpoch (lodestar
+ * reads 2^64 - 1 as Infinity; quirk Q9). The four validator epoch fields
+ * take it as FAR_FUTURE_EPOCH (get_epoch); every other numeric field refuses
+ * it, and the message says why. */
+static int is_infinity(const cJSON *f)
+{
+    return cJSON_IsString(f) && !strcmp(f->valuestring, "Infinity");
+}
+
+static const char *infinity_note(const cJSON *f)
+{
+    return is_infinity(f) ? " (\"Infinity\" stands for FAR_FUTURE_EPOCH only in the four "
+                            "validator epoch fields)"
+                          : "";
+}
+
 static bv_err get_decstr_item(const cJSON *f, const char *ctx, const char *name, uint64_t *out,
                               bv_status *st)
 {
     if (!cJSON_IsString(f) || dec_u64(f->valuestring, out))
-        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a decimal u64 string", ctx, name);
+        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a decimal u64 string%s", ctx, name,
+                       infinity_note(f));
     return BV_OK;
 }
 
@@ -213,6 +184,20 @@ static bv_err get_decstr(const cJSON *o, const char *name, const char *ctx, uint
     const cJSON *f = field(o, name, ctx, st);
     if (!f)
         return BV_ERR_FORMAT;
+    return get_decstr_item(f, ctx, name, out, st);
+}
+
+/* A validator epoch: a decimal u64 string, or "Infinity" = FAR_FUTURE_EPOCH. */
+static bv_err get_epoch(const cJSON *o, const char *name, const char *ctx, uint64_t *out,
+                        bv_status *st)
+{
+    const cJSON *f = field(o, name, ctx, st);
+    if (!f)
+        return BV_ERR_FORMAT;
+    if (is_infinity(f)) {
+        *out = BV_FAR_FUTURE_EPOCH;
+        return BV_OK;
+    }
     return get_decstr_item(f, ctx, name, out, st);
 }
 
@@ -235,19 +220,9 @@ static bv_err get_num(const cJSON *o, const char *name, const char *ctx, uint64_
     if (!f)
         return BV_ERR_FORMAT;
     if (num_u64(f, UINT64_MAX, out))
-        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a non-negative integer", ctx, name);
+        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not a non-negative integer%s", ctx, name,
+                       infinity_note(f));
     return BV_OK;
-}
-
-static int hexv(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static bv_err get_hex(const cJSON *o, const char *name, const char *ctx, uint8_t *out, size_t n,
@@ -262,12 +237,8 @@ static bv_err get_hex(const cJSON *o, const char *name, const char *ctx, uint8_t
     if (strlen(s) != 2 * n)
         return bv_fail(st, BV_ERR_FORMAT, "%s%s: want %zu hex characters without 0x, got %zu", ctx,
                        name, 2 * n, strlen(s));
-    for (size_t i = 0; i < n; i++) {
-        int hi = hexv(s[2 * i]), lo = hexv(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return bv_fail(st, BV_ERR_FORMAT, "%s%s: not hex", ctx, name);
-        out[i] = (uint8_t)(hi * 16 + lo);
-    }
+    if (bv_hex_read(out, s, n, NULL))
+        return bv_fail(st, BV_ERR_FORMAT, "%s%s: not hex", ctx, name);
     return BV_OK;
 }
 
@@ -286,7 +257,8 @@ static bv_err bits_item(const cJSON *a, const char *ctx, const char *name, uint8
     {
         uint64_t v;
         if (num_u64(e, 1, &v))
-            return bv_fail(st, BV_ERR_FORMAT, "%s%s[%d]: not 0 or 1", ctx, name, i);
+            return bv_fail(st, BV_ERR_FORMAT, "%s%s[%d]: not 0 or 1%s", ctx, name, i,
+                           infinity_note(e));
         if (v)
             out[i / 8] |= (uint8_t)(0x80 >> (i % 8));
         i++;
@@ -384,39 +356,12 @@ static bv_err get_poseidon4(const cJSON *o, const char *name, const char *ctx, u
 }
 
 /* ---------------- shared helpers ---------------- */
-void bv_leaf64(uint64_t v, uint8_t out[32])
-{
-    memset(out, 0, 32);
-    for (int i = 0; i < 8; i++)
-        out[i] = (uint8_t)(v >> (8 * i));
-}
-
 static bv_err leaf64_value(const uint8_t c[32], const char *name, uint64_t *v, bv_status *st)
 {
     for (int i = 8; i < 32; i++)
         if (c[i])
             return bv_fail(st, BV_ERR_FORMAT, "%s: chunk has non-zero high bytes", name);
-    uint64_t x = 0;
-    for (int i = 7; i >= 0; i--)
-        x = (x << 8) | c[i];
-    *v = x;
-    return BV_OK;
-}
-
-bv_err bv_hex32_parse(const char *hex, uint8_t out[32], bv_status *st)
-{
-    if (!hex)
-        return bv_fail(st, BV_ERR_ARG, "missing 32-byte hex value");
-    if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X'))
-        hex += 2;
-    if (strlen(hex) != 64)
-        return bv_fail(st, BV_ERR_ARG, "'%.80s': want 64 hex characters", hex);
-    for (int i = 0; i < 32; i++) {
-        int hi = hexv(hex[2 * i]), lo = hexv(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return bv_fail(st, BV_ERR_ARG, "'%.80s': not hex", hex);
-        out[i] = (uint8_t)(hi * 16 + lo);
-    }
+    *v = bv_le64(c);
     return BV_OK;
 }
 
@@ -424,13 +369,13 @@ void bv_sha_input_from_rec(const bv_validator_rec *v, bv_validator_sha_input *o)
 {
     memcpy(o->pubkey, v->pubkey, 48);
     memcpy(o->withdrawal_credentials, v->withdrawal_credentials, 32);
-    bv_leaf64(v->effective_balance, o->effective_balance);
+    bv_ssz_uint64_leaf(o->effective_balance, v->effective_balance);
     memset(o->slashed, 0, 32);
     o->slashed[0] = v->slashed ? 1 : 0;
-    bv_leaf64(v->activation_eligibility_epoch, o->activation_eligibility_epoch);
-    bv_leaf64(v->activation_epoch, o->activation_epoch);
-    bv_leaf64(v->exit_epoch, o->exit_epoch);
-    bv_leaf64(v->withdrawable_epoch, o->withdrawable_epoch);
+    bv_ssz_uint64_leaf(o->activation_eligibility_epoch, v->activation_eligibility_epoch);
+    bv_ssz_uint64_leaf(o->activation_epoch, v->activation_epoch);
+    bv_ssz_uint64_leaf(o->exit_epoch, v->exit_epoch);
+    bv_ssz_uint64_leaf(o->withdrawable_epoch, v->withdrawable_epoch);
 }
 
 bv_err bv_sha_input_to_rec(const bv_validator_sha_input *in, bv_validator_rec *o, bv_status *st)
@@ -468,14 +413,14 @@ char *bv_json_encode_validator_sha_input(const bv_validator_sha_input *v)
                            v->activation_epoch,
                            v->exit_epoch,
                            v->withdrawable_epoch};
-    sb b = {0};
-    sb_put(&b, "{", 1);
+    bv_buf b = BV_BUF_INIT;
+    bv_buf_put(&b, "{", 1);
     for (int i = 0; i < 8; i++) {
         sb_key(&b, sha_names[i], i == 0);
         sb_hex(&b, f[i], i == 0 ? 48 : 32);
     }
-    sb_put(&b, "}", 1);
-    return sb_done(&b);
+    bv_buf_put(&b, "}", 1);
+    return (char *)bv_buf_take(&b);
 }
 
 bv_err bv_json_decode_validator_sha_input(const char *json, size_t len, bv_validator_sha_input *v,
@@ -502,28 +447,28 @@ bv_err bv_json_decode_validator_sha_input(const char *json, size_t len, bv_valid
 /* ---------------- ValidatorProof ---------------- */
 char *bv_json_encode_validator_proof(const bv_validator_proof *p)
 {
-    sb b = {0};
+    bv_buf b = BV_BUF_INIT;
     if (p->needs_change && !p->has_hashes) {
-        sb_str(&b, "{\"needsChange\":true,\"proofKey\":");
+        bv_buf_puts(&b, "{\"needsChange\":true,\"proofKey\":");
         sb_jstr(&b, p->proof_key);
-        sb_str(&b, ",\"poseidonHash\":[],\"sha256Hash\":[]}");
-        return sb_done(&b);
+        bv_buf_puts(&b, ",\"poseidonHash\":[],\"sha256Hash\":[]}");
+        return (char *)bv_buf_take(&b);
     }
-    sb_str(&b, p->needs_change ? "{\"needsChange\":true" : "{\"needsChange\":false");
+    bv_buf_puts(&b, p->needs_change ? "{\"needsChange\":true" : "{\"needsChange\":false");
     sb_key(&b, "poseidonHash", 0);
-    sb_put(&b, "[", 1);
+    bv_buf_put(&b, "[", 1);
     for (int i = 0; i < 4; i++) {
         if (i)
-            sb_put(&b, ",", 1);
+            bv_buf_put(&b, ",", 1);
         sb_dec(&b, p->poseidon_hash[i]);
     }
-    sb_put(&b, "]", 1);
+    bv_buf_put(&b, "]", 1);
     sb_key(&b, "sha256Hash", 0);
     sb_bits(&b, p->sha256_hash);
     sb_key(&b, "proofKey", 0);
     sb_jstr(&b, p->proof_key);
-    sb_put(&b, "}", 1);
-    return sb_done(&b);
+    bv_buf_put(&b, "}", 1);
+    return (char *)bv_buf_take(&b);
 }
 
 bv_err bv_json_decode_validator_proof(const char *json, size_t len, bv_validator_proof *p,
@@ -559,46 +504,46 @@ bv_err bv_json_decode_validator_proof(const char *json, size_t len, bv_validator
 }
 
 /* ---------------- ValidatorBalancesInput ---------------- */
-static void sb_poseidon_validator(sb *b, const bv_validator_rec *v)
+static void sb_poseidon_validator(bv_buf *b, const bv_validator_rec *v)
 {
-    sb_str(b, "{\"pubkey\":");
+    bv_buf_puts(b, "{\"pubkey\":");
     sb_hex(b, v->pubkey, 48);
-    sb_str(b, ",\"withdrawalCredentials\":");
+    bv_buf_puts(b, ",\"withdrawalCredentials\":");
     sb_hex(b, v->withdrawal_credentials, 32);
-    sb_str(b, ",\"effectiveBalance\":");
+    bv_buf_puts(b, ",\"effectiveBalance\":");
     sb_dec(b, v->effective_balance);
-    sb_fmt(b, ",\"slashed\":%d", v->slashed ? 1 : 0);
-    sb_str(b, ",\"activationEligibilityEpoch\":");
+    bv_buf_printf(b, ",\"slashed\":%d", v->slashed ? 1 : 0);
+    bv_buf_puts(b, ",\"activationEligibilityEpoch\":");
     sb_dec(b, v->activation_eligibility_epoch);
-    sb_str(b, ",\"activationEpoch\":");
+    bv_buf_puts(b, ",\"activationEpoch\":");
     sb_dec(b, v->activation_epoch);
-    sb_str(b, ",\"exitEpoch\":");
+    bv_buf_puts(b, ",\"exitEpoch\":");
     sb_dec(b, v->exit_epoch);
-    sb_str(b, ",\"withdrawableEpoch\":");
+    bv_buf_puts(b, ",\"withdrawableEpoch\":");
     sb_dec(b, v->withdrawable_epoch);
-    sb_put(b, "}", 1);
+    bv_buf_put(b, "}", 1);
 }
 
 char *bv_json_encode_balances_input(const bv_balances_input *in)
 {
-    sb b = {0};
-    sb_str(&b, "{\"balances\":");
+    bv_buf b = BV_BUF_INIT;
+    bv_buf_puts(&b, "{\"balances\":");
     sb_bits_list(&b, in->balances, 2);
-    sb_str(&b, ",\"validators\":[");
+    bv_buf_puts(&b, ",\"validators\":[");
     for (int i = 0; i < 8; i++) {
         if (i)
-            sb_put(&b, ",", 1);
+            bv_buf_put(&b, ",", 1);
         sb_poseidon_validator(&b, &in->validators[i]);
     }
-    sb_str(&b, "],\"withdrawalCredentials\":");
+    bv_buf_puts(&b, "],\"withdrawalCredentials\":");
     sb_bits_list(&b, in->withdrawal_credentials, (int)in->num_credentials);
-    sb_str(&b, ",\"currentEpoch\":");
+    bv_buf_puts(&b, ",\"currentEpoch\":");
     sb_dec(&b, in->current_epoch);
-    sb_str(&b, ",\"validatorIsZero\":[");
+    bv_buf_puts(&b, ",\"validatorIsZero\":[");
     for (int i = 0; i < 8; i++)
-        sb_fmt(&b, i ? ",%d" : "%d", in->validator_is_zero[i] ? 1 : 0);
-    sb_str(&b, "]}");
-    return sb_done(&b);
+        bv_buf_printf(&b, i ? ",%d" : "%d", in->validator_is_zero[i] ? 1 : 0);
+    bv_buf_puts(&b, "]}");
+    return (char *)bv_buf_take(&b);
 }
 
 static bv_err decode_poseidon_validator(const cJSON *o, int idx, bv_validator_rec *v, bv_status *st)
@@ -616,19 +561,20 @@ static bv_err decode_poseidon_validator(const cJSON *o, int idx, bv_validator_re
     if (!e) {
         const cJSON *f = field(o, "slashed", c, st);
         if (!f || num_u64(f, 1, &sl))
-            e = f ? bv_fail(st, BV_ERR_FORMAT, "%sslashed: not the number 0 or 1", c)
+            e = f ? bv_fail(st, BV_ERR_FORMAT, "%sslashed: not the number 0 or 1%s", c,
+                            infinity_note(f))
                   : BV_ERR_FORMAT;
         else
             v->slashed = (int)sl;
     }
     if (!e)
-        e = get_decstr(o, "activationEligibilityEpoch", c, &v->activation_eligibility_epoch, st);
+        e = get_epoch(o, "activationEligibilityEpoch", c, &v->activation_eligibility_epoch, st);
     if (!e)
-        e = get_decstr(o, "activationEpoch", c, &v->activation_epoch, st);
+        e = get_epoch(o, "activationEpoch", c, &v->activation_epoch, st);
     if (!e)
-        e = get_decstr(o, "exitEpoch", c, &v->exit_epoch, st);
+        e = get_epoch(o, "exitEpoch", c, &v->exit_epoch, st);
     if (!e)
-        e = get_decstr(o, "withdrawableEpoch", c, &v->withdrawable_epoch, st);
+        e = get_epoch(o, "withdrawableEpoch", c, &v->withdrawable_epoch, st);
     return e;
 }
 
@@ -664,8 +610,10 @@ bv_err bv_json_decode_balances_input(const char *json, size_t len, bv_balances_i
             e = bv_fail(st, BV_ERR_FORMAT, "%svalidatorIsZero: want 8 numbers 0/1", c);
         for (int i = 0; i < 8 && !e; i++) {
             uint64_t v;
-            if (num_u64(cJSON_GetArrayItem(z, i), 1, &v))
-                e = bv_fail(st, BV_ERR_FORMAT, "%svalidatorIsZero[%d]: not 0 or 1", c, i);
+            const cJSON *zi = cJSON_GetArrayItem(z, i);
+            if (num_u64(zi, 1, &v))
+                e = bv_fail(st, BV_ERR_FORMAT, "%svalidatorIsZero[%d]: not 0 or 1%s", c, i,
+                            infinity_note(zi));
             else
                 in->validator_is_zero[i] = (uint8_t)v;
         }
@@ -677,39 +625,41 @@ bv_err bv_json_decode_balances_input(const char *json, size_t len, bv_balances_i
 /* ---------------- BalanceProof ---------------- */
 char *bv_json_encode_balance_proof(const bv_balance_proof *p)
 {
-    sb b = {0};
+    bv_buf b = BV_BUF_INIT;
     if (p->needs_change && !p->has_data) {
-        sb_str(&b, "{\"needsChange\":true,\"rangeTotalValue\":\"0\",\"validatorsCommitment\":[],"
-                   "\"proofKey\":");
+        bv_buf_puts(&b,
+                    "{\"needsChange\":true,\"rangeTotalValue\":\"0\",\"validatorsCommitment\":[],"
+                    "\"proofKey\":");
         sb_jstr(&b, p->proof_key);
-        sb_str(&b, ",\"balancesHash\":[],\"withdrawalCredentials\":[],\"currentEpoch\":\"0\","
-                   "\"numberOfNonActivatedValidators\":0,\"numberOfActiveValidators\":0,"
-                   "\"numberOfExitedValidators\":0}");
-        return sb_done(&b);
+        bv_buf_puts(&b, ",\"balancesHash\":[],\"withdrawalCredentials\":[],\"currentEpoch\":\"0\","
+                        "\"numberOfNonActivatedValidators\":0,\"numberOfActiveValidators\":0,"
+                        "\"numberOfExitedValidators\":0}");
+        return (char *)bv_buf_take(&b);
     }
-    sb_str(&b, p->needs_change ? "{\"needsChange\":true" : "{\"needsChange\":false");
-    sb_str(&b, ",\"rangeTotalValue\":");
+    bv_buf_puts(&b, p->needs_change ? "{\"needsChange\":true" : "{\"needsChange\":false");
+    bv_buf_puts(&b, ",\"rangeTotalValue\":");
     sb_dec(&b, p->range_total_value);
-    sb_str(&b, ",\"validatorsCommitment\":[");
+    bv_buf_puts(&b, ",\"validatorsCommitment\":[");
     for (int i = 0; i < 4; i++) {
         if (i)
-            sb_put(&b, ",", 1);
+            bv_buf_put(&b, ",", 1);
         sb_dec(&b, p->validators_commitment[i]);
     }
-    sb_str(&b, "],\"balancesHash\":");
+    bv_buf_puts(&b, "],\"balancesHash\":");
     sb_bits(&b, p->balances_hash);
-    sb_str(&b, ",\"withdrawalCredentials\":");
+    bv_buf_puts(&b, ",\"withdrawalCredentials\":");
     sb_bits_list(&b, p->withdrawal_credentials, (int)p->num_credentials);
-    sb_str(&b, ",\"currentEpoch\":");
+    bv_buf_puts(&b, ",\"currentEpoch\":");
     sb_dec(&b, p->current_epoch);
-    sb_fmt(&b,
-           ",\"numberOfNonActivatedValidators\":%" PRIu64 ",\"numberOfActiveValidators\":%" PRIu64
-           ",\"numberOfExitedValidators\":%" PRIu64 ",\"numberOfSlashedValidators\":%" PRIu64,
-           p->non_activated, p->active, p->exited, p->slashed);
-    sb_str(&b, ",\"proofKey\":");
+    bv_buf_printf(&b,
+                  ",\"numberOfNonActivatedValidators\":%" PRIu64
+                  ",\"numberOfActiveValidators\":%" PRIu64 ",\"numberOfExitedValidators\":%" PRIu64
+                  ",\"numberOfSlashedValidators\":%" PRIu64,
+                  p->non_activated, p->active, p->exited, p->slashed);
+    bv_buf_puts(&b, ",\"proofKey\":");
     sb_jstr(&b, p->proof_key);
-    sb_put(&b, "}", 1);
-    return sb_done(&b);
+    bv_buf_put(&b, "}", 1);
+    return (char *)bv_buf_take(&b);
 }
 
 bv_err bv_json_decode_balance_proof(const char *json, size_t len, bv_balance_proof *p,
@@ -773,27 +723,27 @@ bv_err bv_json_decode_balance_proof(const char *json, size_t len, bv_balance_pro
 char *bv_json_encode_final_input(const bv_final_circuit_input *in)
 {
     int d = (int)in->branch_depth;
-    sb b = {0};
-    sb_str(&b, "{\"stateRoot\":");
+    bv_buf b = BV_BUF_INIT;
+    bv_buf_puts(&b, "{\"stateRoot\":");
     sb_bits(&b, in->state_root);
-    sb_str(&b, ",\"stateRootBranch\":");
+    bv_buf_puts(&b, ",\"stateRootBranch\":");
     sb_bits_list(&b, in->state_root_branch, 3);
-    sb_str(&b, ",\"blockRoot\":");
+    bv_buf_puts(&b, ",\"blockRoot\":");
     sb_bits(&b, in->block_root);
-    sb_str(&b, ",\"slot\":");
+    bv_buf_puts(&b, ",\"slot\":");
     sb_dec(&b, in->slot);
-    sb_str(&b, ",\"slotBranch\":");
+    bv_buf_puts(&b, ",\"slotBranch\":");
     sb_bits_list(&b, in->slot_branch, d);
-    sb_str(&b, ",\"withdrawalCredentials\":");
+    bv_buf_puts(&b, ",\"withdrawalCredentials\":");
     sb_bits_list(&b, in->withdrawal_credentials, (int)in->num_credentials);
-    sb_str(&b, ",\"balanceBranch\":");
+    bv_buf_puts(&b, ",\"balanceBranch\":");
     sb_bits_list(&b, in->balance_branch, d);
-    sb_str(&b, ",\"validatorsBranch\":");
+    bv_buf_puts(&b, ",\"validatorsBranch\":");
     sb_bits_list(&b, in->validators_branch, d);
-    sb_str(&b, ",\"validatorsSizeBits\":");
+    bv_buf_puts(&b, ",\"validatorsSizeBits\":");
     sb_bits(&b, in->validators_size_bits);
-    sb_put(&b, "}", 1);
-    return sb_done(&b);
+    bv_buf_put(&b, "}", 1);
+    return (char *)bv_buf_take(&b);
 }
 
 bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_circuit_input *in,
@@ -841,26 +791,26 @@ bv_err bv_json_decode_final_input(const char *json, size_t len, bv_final_circuit
 /* ---------------- FinalProof ---------------- */
 char *bv_json_encode_final_proof(const bv_final_proof *p)
 {
-    sb b = {0};
-    sb_str(&b, "{\"needsChange\":false,\"blockRoot\":");
+    bv_buf b = BV_BUF_INIT;
+    bv_buf_puts(&b, "{\"needsChange\":false,\"blockRoot\":");
     sb_bits(&b, p->block_root);
-    sb_str(&b, ",\"withdrawalCredentials\":");
+    bv_buf_puts(&b, ",\"withdrawalCredentials\":");
     sb_bits_list(&b, p->withdrawal_credentials, (int)p->num_credentials);
-    sb_str(&b, ",\"balanceSum\":[");
+    bv_buf_puts(&b, ",\"balanceSum\":[");
     uint32_t lo = (uint32_t)p->balance_sum, hi = (uint32_t)(p->balance_sum >> 32);
     if (hi)
-        sb_fmt(&b, "%u,%u", lo, hi);
+        bv_buf_printf(&b, "%u,%u", lo, hi);
     else if (lo)
-        sb_fmt(&b, "%u", lo);
-    sb_fmt(&b,
-           "],\"numberOfNonActivatedValidators\":%" PRIu64 ",\"numberOfActiveValidators\":%" PRIu64
-           ",\"numberOfExitedValidators\":%" PRIu64 ",\"numberOfSlashedValidators\":%" PRIu64
-           ",\"proof\":[",
-           p->non_activated, p->active, p->exited, p->slashed);
+        bv_buf_printf(&b, "%u", lo);
+    bv_buf_printf(&b,
+                  "],\"numberOfNonActivatedValidators\":%" PRIu64
+                  ",\"numberOfActiveValidators\":%" PRIu64 ",\"numberOfExitedValidators\":%" PRIu64
+                  ",\"numberOfSlashedValidators\":%" PRIu64 ",\"proof\":[",
+                  p->non_activated, p->active, p->exited, p->slashed);
     for (size_t i = 0; i < p->proof_len; i++)
-        sb_fmt(&b, i ? ",%u" : "%u", p->proof[i]);
-    sb_str(&b, "]}");
-    return sb_done(&b);
+        bv_buf_printf(&b, i ? ",%u" : "%u", p->proof[i]);
+    bv_buf_puts(&b, "]}");
+    return (char *)bv_buf_take(&b);
 }
 
 bv_err bv_json_decode_final_proof(const char *json, size_t len, bv_final_proof *p, bv_status *st)
@@ -887,8 +837,10 @@ bv_err bv_json_decode_final_proof(const char *json, size_t len, bv_final_proof *
         const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "balanceSum");
         for (int i = 0; i < n && !e; i++) {
             uint64_t v;
-            if (num_u64(cJSON_GetArrayItem(a, i), 0xffffffffULL, &v))
-                e = bv_fail(st, BV_ERR_FORMAT, "%sbalanceSum[%d]: not a u32 limb", c, i);
+            const cJSON *li = cJSON_GetArrayItem(a, i);
+            if (num_u64(li, 0xffffffffULL, &v))
+                e = bv_fail(st, BV_ERR_FORMAT, "%sbalanceSum[%d]: not a u32 limb%s", c, i,
+                            infinity_note(li));
             else
                 p->balance_sum |= v << (32 * i);
         }

@@ -13,6 +13,8 @@
 #include "balverify/kv_json.h"
 #include "balverify/node.h"
 #include "balverify/redis_conn.h"
+#include "balverify/util_clock.h"
+#include "balverify/util_hex.h"
 #include "balverify/work_queue.h"
 
 typedef enum { OP_SET = 0, OP_ZADD = 1 } op_kind;
@@ -70,36 +72,12 @@ void bv_mirror_config_init(bv_mirror_config *cfg)
     }
 }
 
-bv_err bv_mirror_state_slot(const char *path, uint64_t *slot, bv_status *st)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return bv_fail(st, BV_ERR_IO, "%s: %s", path, strerror(errno));
-    uint8_t b[48];
-    size_t n = fread(b, 1, sizeof b, f);
-    fclose(f);
-    if (n != sizeof b)
-        return bv_fail(st, BV_ERR_FORMAT, "%s: too short for a BeaconState", path);
-    uint64_t v = 0;
-    for (int i = 47; i >= 40; i--)
-        v = (v << 8) | b[i];
-    *slot = v;
-    return BV_OK;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Try to have a live connection (at most one attempt per second). */
 static int connected(bv_mirror *m)
 {
     if (m->r && bv_redis_is_connected(m->r))
         return 1;
-    double t = now_s();
+    double t = bv_now_s();
     if (t - m->last_try < 1.0)
         return 0;
     m->last_try = t;
@@ -610,8 +588,7 @@ static bv_err on_final(void *ctx, const bv_job_result *res, bv_status *st)
 {
     bv_mirror *m = ctx;
     char hex[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", res->validators_root[i]);
+    bv_hex_write(hex, res->validators_root, 32);
     write_op(m, OP_SET, bv_key_validators_root(res->slot).s, hex, 64);
     const bv_final_pv *pv = &res->final_node.pv.final;
     bv_final_proof fp;
@@ -735,8 +712,8 @@ bv_err bv_mirror_close(bv_mirror *m, bv_status *st)
         st = &lst;
     bv_err e = BV_OK;
     if (m->npend) {
-        double deadline = now_s() + m->resync_timeout_s;
-        while (m->npend && now_s() < deadline) {
+        double deadline = bv_now_s() + m->resync_timeout_s;
+        while (m->npend && bv_now_s() < deadline) {
             if (bv_mirror_flush(m, st) == BV_OK)
                 break;
             usleep(200000);
@@ -748,8 +725,8 @@ bv_err bv_mirror_close(bv_mirror *m, bv_status *st)
     MPI_Allreduce(&left, &any_left, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, m->comm);
     if (any_left == 0 && m->rank == 0 && m->consume) {
         /* deferred work needs a live connection: wait for one (bounded) */
-        double until = now_s() + m->resync_timeout_s;
-        while (!connected(m) && now_s() < until)
+        double until = bv_now_s() + m->resync_timeout_s;
+        while (!connected(m) && bv_now_s() < until)
             usleep(200000);
         complete_stuck(m);
         for (uint32_t L = 0; L < BV_BALANCE_LEVELS; L++) {

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "balverify/util_bytes.h"
+
 static size_t query_bytes(const bv_fri_proof *pr)
 {
     const bv_fri_params *p = &pr->params;
@@ -31,8 +33,7 @@ size_t bv_fri_proof_serialized_size(const bv_fri_proof *pr)
 
 static uint8_t *put64(uint8_t *o, uint64_t v)
 {
-    for (int b = 0; b < 8; b++)
-        o[b] = (uint8_t)(v >> (8 * b));
+    bv_put_le64(o, v);
     return o + 8;
 }
 
@@ -94,9 +95,7 @@ static gl_t get_fe(rd *r, const char *what)
             bv_fail(r->st, BV_ERR_FORMAT, "FRI proof truncated at byte %zu (%s)", r->pos, what);
         return 0;
     }
-    uint64_t v = 0;
-    for (int b = 7; b >= 0; b--)
-        v = (v << 8) | r->p[b];
+    uint64_t v = bv_le64(r->p);
     if (v >= GL_P) {
         r->err = bv_fail(r->st, BV_ERR_FORMAT,
                          "FRI proof: non-canonical field element at byte %zu (%s)", r->pos, what);

@@ -7,56 +7,16 @@
 
 #include "balverify/gates.h"
 #include "balverify/serialize.h"
+#include "balverify/util_buf.h"
+#include "balverify/util_bytes.h"
 #include "plonk_internal.h"
 
 /* ---------------------------------------------------------------- writer */
 
-typedef struct {
-    uint8_t *buf;
-    size_t len, cap;
-    int oom;
-} wbuf;
-
-static void w_bytes(wbuf *w, const void *p, size_t n)
-{
-    if (w->oom)
-        return;
-    if (w->len + n > w->cap) {
-        size_t nc = w->cap ? w->cap : 4096;
-        while (nc < w->len + n)
-            nc *= 2;
-        uint8_t *nb = realloc(w->buf, nc);
-        if (!nb) {
-            w->oom = 1;
-            return;
-        }
-        w->buf = nb;
-        w->cap = nc;
-    }
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
-}
-
-static void w_u32(wbuf *w, uint32_t v)
-{
-    uint8_t b[4];
-    for (int i = 0; i < 4; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-    w_bytes(w, b, 4);
-}
-
-static void w_u64(wbuf *w, uint64_t v)
-{
-    uint8_t b[8];
-    for (int i = 0; i < 8; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
-    w_bytes(w, b, 8);
-}
-
-static void w_hash(wbuf *w, const bv_hash *h)
+static void w_hash(bv_buf *w, const bv_hash *h)
 {
     for (int i = 0; i < 4; i++)
-        w_u64(w, h->e[i]);
+        bv_buf_put_le64(w, h->e[i]);
 }
 
 /* ---------------------------------------------------------------- reader */
@@ -86,9 +46,7 @@ static uint32_t r_u32(rbuf *r, const char *what)
 {
     if (!r_need(r, 4, what))
         return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v |= (uint32_t)r->p[r->pos + i] << (8 * i);
+    uint32_t v = bv_le32(r->p + r->pos);
     r->pos += 4;
     return v;
 }
@@ -97,9 +55,7 @@ static uint64_t r_u64(rbuf *r, const char *what)
 {
     if (!r_need(r, 8, what))
         return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)r->p[r->pos + i] << (8 * i);
+    uint64_t v = bv_le64(r->p + r->pos);
     r->pos += 8;
     return v;
 }
@@ -139,13 +95,13 @@ static int r_magic(rbuf *r, const char *magic, const char *what)
     return r->err == BV_OK;
 }
 
-static bv_err finish_writer(wbuf *w, uint8_t **out, size_t *len, bv_status *st)
+static bv_err finish_writer(bv_buf *w, uint8_t **out, size_t *len, bv_status *st)
 {
     if (w->oom) {
-        free(w->buf);
+        free(w->data);
         return bv_fail(st, BV_ERR_NOMEM, "serialize: out of memory");
     }
-    *out = w->buf;
+    *out = w->data;
     *len = w->len;
     return BV_OK;
 }
@@ -155,34 +111,34 @@ static bv_err finish_writer(wbuf *w, uint8_t **out, size_t *len, bv_status *st)
 bv_err bv_proof_serialize(const bv_proof *p, const bv_hash *circuit_digest, uint8_t **out,
                           size_t *len, bv_status *st)
 {
-    wbuf w = {0};
-    w_bytes(&w, BV_PROOF_MAGIC, 8);
-    w_u32(&w, BV_FORMAT_VERSION);
+    bv_buf w = BV_BUF_INIT;
+    bv_buf_put(&w, BV_PROOF_MAGIC, 8);
+    bv_buf_put_le32(&w, BV_FORMAT_VERSION);
     w_hash(&w, circuit_digest);
-    w_u32(&w, p->num_public_inputs);
+    bv_buf_put_le32(&w, p->num_public_inputs);
     for (uint32_t i = 0; i < p->num_public_inputs; i++)
-        w_u64(&w, p->public_inputs[i]);
-    w_u32(&w, p->cap_len);
+        bv_buf_put_le64(&w, p->public_inputs[i]);
+    bv_buf_put_le32(&w, p->cap_len);
     for (uint32_t i = 0; i < p->cap_len; i++)
         w_hash(&w, &p->wires_cap[i]);
     for (uint32_t i = 0; i < p->cap_len; i++)
         w_hash(&w, &p->zs_pp_cap[i]);
     for (uint32_t i = 0; i < p->cap_len; i++)
         w_hash(&w, &p->quotient_cap[i]);
-    w_u32(&w, (uint32_t)p->n_openings);
+    bv_buf_put_le32(&w, (uint32_t)p->n_openings);
     for (size_t i = 0; i < p->n_openings; i++) {
-        w_u64(&w, p->openings[i].c0);
-        w_u64(&w, p->openings[i].c1);
+        bv_buf_put_le64(&w, p->openings[i].c0);
+        bv_buf_put_le64(&w, p->openings[i].c1);
     }
     size_t fl = bv_fri_proof_serialized_size(&p->fri);
-    w_u64(&w, fl);
+    bv_buf_put_le64(&w, fl);
     if (!w.oom) {
         uint8_t *tmp = malloc(fl ? fl : 1);
         if (!tmp) {
             w.oom = 1;
         } else {
             bv_fri_proof_serialize(&p->fri, tmp);
-            w_bytes(&w, tmp, fl);
+            bv_buf_put(&w, tmp, fl);
             free(tmp);
         }
     }
@@ -275,7 +231,7 @@ enum { CFG_CUSTOM = 0, CFG_STANDARD = 1, CFG_TEST = 2 };
 
 bv_err bv_common_data_encode(const bv_common_data *cd, uint8_t **out, size_t *len, bv_status *st)
 {
-    wbuf w = {0};
+    bv_buf w = BV_BUF_INIT;
     /* config */
     const bv_plonk_config *c = &cd->config;
     uint32_t tag = CFG_CUSTOM;
@@ -283,7 +239,7 @@ bv_err bv_common_data_encode(const bv_common_data *cd, uint8_t **out, size_t *le
         tag = CFG_STANDARD;
     else if (c->name && strcmp(c->name, "test") == 0)
         tag = CFG_TEST;
-    w_u32(&w, tag);
+    bv_buf_put_le32(&w, tag);
     uint32_t cf[] = {c->num_wires,
                      c->num_routed_wires,
                      c->num_constants,
@@ -299,49 +255,49 @@ bv_err bv_common_data_encode(const bv_common_data *cd, uint8_t **out, size_t *le
                      c->fri.final_poly_bits,
                      c->fri.num_query_rounds};
     for (size_t i = 0; i < sizeof cf / sizeof cf[0]; i++)
-        w_u32(&w, cf[i]);
-    w_u32(&w, cd->degree_bits);
-    w_u32(&w, cd->num_fri_arities);
+        bv_buf_put_le32(&w, cf[i]);
+    bv_buf_put_le32(&w, cd->degree_bits);
+    bv_buf_put_le32(&w, cd->num_fri_arities);
     for (uint32_t i = 0; i < cd->num_fri_arities; i++)
-        w_u32(&w, cd->fri_arities[i]);
-    w_u32(&w, cd->num_gates);
+        bv_buf_put_le32(&w, cd->fri_arities[i]);
+    bv_buf_put_le32(&w, cd->num_gates);
     for (uint32_t i = 0; i < cd->num_gates; i++) {
         const bv_gate *g = &cd->gates[i];
         size_t kl = strlen(g->ops->kind);
-        w_u32(&w, (uint32_t)kl);
-        w_bytes(&w, g->ops->kind, kl);
+        bv_buf_put_le32(&w, (uint32_t)kl);
+        bv_buf_put(&w, g->ops->kind, kl);
         for (int j = 0; j < BV_GATE_MAX_PARAMS; j++)
-            w_u32(&w, g->params[j]);
-        w_u32(&w, g->ndata);
+            bv_buf_put_le32(&w, g->params[j]);
+        bv_buf_put_le32(&w, g->ndata);
         for (uint32_t j = 0; j < g->ndata; j++)
-            w_u64(&w, g->data[j]);
+            bv_buf_put_le64(&w, g->data[j]);
     }
-    w_u32(&w, cd->num_selectors);
+    bv_buf_put_le32(&w, cd->num_selectors);
     for (uint32_t i = 0; i < cd->num_gates; i++)
-        w_u32(&w, cd->selector_index[i]);
+        bv_buf_put_le32(&w, cd->selector_index[i]);
     for (uint32_t i = 0; i < cd->num_selectors; i++) {
-        w_u32(&w, cd->group_start[i]);
-        w_u32(&w, cd->group_end[i]);
+        bv_buf_put_le32(&w, cd->group_start[i]);
+        bv_buf_put_le32(&w, cd->group_end[i]);
     }
-    w_u32(&w, cd->quotient_degree_factor);
-    w_u32(&w, cd->num_gate_constraints);
-    w_u32(&w, cd->num_constants);
-    w_u32(&w, cd->num_public_inputs);
-    w_u32(&w, cd->num_partial_products);
-    w_u32(&w, c->num_routed_wires);
+    bv_buf_put_le32(&w, cd->quotient_degree_factor);
+    bv_buf_put_le32(&w, cd->num_gate_constraints);
+    bv_buf_put_le32(&w, cd->num_constants);
+    bv_buf_put_le32(&w, cd->num_public_inputs);
+    bv_buf_put_le32(&w, cd->num_partial_products);
+    bv_buf_put_le32(&w, c->num_routed_wires);
     for (uint32_t i = 0; i < c->num_routed_wires; i++)
-        w_u64(&w, cd->k_is[i]);
+        bv_buf_put_le64(&w, cd->k_is[i]);
     return finish_writer(&w, out, len, st);
 }
 
 bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_data *cd,
                                  uint8_t **out, size_t *len, bv_status *st)
 {
-    wbuf w = {0};
-    w_bytes(&w, BV_CIRCUIT_MAGIC, 8);
-    w_u32(&w, BV_FORMAT_VERSION);
+    bv_buf w = BV_BUF_INIT;
+    bv_buf_put(&w, BV_CIRCUIT_MAGIC, 8);
+    bv_buf_put_le32(&w, BV_FORMAT_VERSION);
     /* verifier data */
-    w_u32(&w, vd->cap_height);
+    bv_buf_put_le32(&w, vd->cap_height);
     for (size_t i = 0; i < ((size_t)1 << vd->cap_height); i++)
         w_hash(&w, &vd->cap[i]);
     w_hash(&w, &vd->circuit_digest);
@@ -349,10 +305,10 @@ bv_err bv_circuit_file_serialize(const bv_verifier_data *vd, const bv_common_dat
     size_t elen = 0;
     bv_err e = bv_common_data_encode(cd, &enc, &elen, st);
     if (e != BV_OK) {
-        free(w.buf);
+        free(w.data);
         return e;
     }
-    w_bytes(&w, enc, elen);
+    bv_buf_put(&w, enc, elen);
     free(enc);
     return finish_writer(&w, out, len, st);
 }

@@ -11,50 +11,14 @@
 #include <string.h>
 
 #include "balverify/serialize.h"
+#include "balverify/util_buf.h"
+#include "balverify/util_bytes.h"
 #include "plonk_internal.h"
 
-typedef struct {
-    uint8_t *buf;
-    size_t len, cap;
-    int oom;
-} pw_buf;
-
-static void pw_bytes(pw_buf *w, const void *p, size_t n)
+static void pw_target(bv_buf *w, bv_target t)
 {
-    if (w->oom || n == 0)
-        return;
-    if (w->len + n > w->cap) {
-        size_t nc = w->cap ? w->cap : 1 << 16;
-        while (nc < w->len + n)
-            nc *= 2;
-        uint8_t *nb = realloc(w->buf, nc);
-        if (!nb) {
-            w->oom = 1;
-            return;
-        }
-        w->buf = nb;
-        w->cap = nc;
-    }
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
-}
-
-static void pw_u32(pw_buf *w, uint32_t v)
-{
-    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    pw_bytes(w, b, 4);
-}
-
-static void pw_u64(pw_buf *w, uint64_t v)
-{
-    pw_u32(w, (uint32_t)v);
-    pw_u32(w, (uint32_t)(v >> 32));
-}
-
-static void pw_target(pw_buf *w, bv_target t)
-{
-    pw_u32(w, t.row);
-    pw_u32(w, t.col);
+    bv_buf_put_le32(w, t.row);
+    bv_buf_put_le32(w, t.col);
 }
 
 typedef struct {
@@ -83,7 +47,7 @@ static uint32_t pr_u32(pr_buf *r, const char *what)
         return 0;
     const uint8_t *b = r->p + r->pos;
     r->pos += 4;
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return bv_le32(b);
 }
 
 static uint64_t pr_u64(pr_buf *r, const char *what)
@@ -120,41 +84,41 @@ bv_err bv_prover_data_serialize(const bv_circuit_data *d, uint8_t **out, size_t 
     bv_err e = bv_circuit_file_serialize(&d->vd, &d->cd, &cf, &cflen, st);
     if (e != BV_OK)
         return e;
-    pw_buf w = {0};
-    pw_bytes(&w, BV_PROVER_MAGIC, 8);
-    pw_u32(&w, BV_FORMAT_VERSION);
-    pw_u64(&w, cflen);
-    pw_bytes(&w, cf, cflen);
+    bv_buf w = BV_BUF_INIT;
+    bv_buf_put(&w, BV_PROVER_MAGIC, 8);
+    bv_buf_put_le32(&w, BV_FORMAT_VERSION);
+    bv_buf_put_le64(&w, cflen);
+    bv_buf_put(&w, cf, cflen);
     free(cf);
     uint32_t n = d->nrows, nc = d->cd.config.num_constants;
-    pw_u32(&w, d->nvirt);
+    bv_buf_put_le32(&w, d->nvirt);
     for (uint32_t r = 0; r < n; r++)
-        pw_u32(&w, d->row_gate[r]);
+        bv_buf_put_le32(&w, d->row_gate[r]);
     for (size_t i = 0; i < (size_t)n * nc; i++)
-        pw_u64(&w, d->row_consts[i]);
+        bv_buf_put_le64(&w, d->row_consts[i]);
     size_t nnodes = (size_t)n * d->num_wires + d->nvirt, nontrivial = 0;
     for (size_t i = 0; i < nnodes; i++)
         nontrivial += d->rep[i] != i;
-    pw_u64(&w, nontrivial);
+    bv_buf_put_le64(&w, nontrivial);
     for (size_t i = 0; i < nnodes; i++)
         if (d->rep[i] != i) {
-            pw_u32(&w, (uint32_t)i);
-            pw_u32(&w, d->rep[i]);
+            bv_buf_put_le32(&w, (uint32_t)i);
+            bv_buf_put_le32(&w, d->rep[i]);
         }
-    pw_u64(&w, d->nconsts);
+    bv_buf_put_le64(&w, d->nconsts);
     for (size_t i = 0; i < d->nconsts; i++) {
         pw_target(&w, d->consts[i].t);
-        pw_u64(&w, d->consts[i].value);
+        bv_buf_put_le64(&w, d->consts[i].value);
     }
     for (uint32_t i = 0; i < d->cd.num_public_inputs; i++)
         pw_target(&w, d->public_inputs[i]);
-    pw_u64(&w, d->ngens);
+    bv_buf_put_le64(&w, d->ngens);
     for (size_t i = 0; i < d->ngens && !w.oom; i++) {
         const bv_gen_entry *g = &d->gens[i];
         if (g->kind == BV_GEN_GATE_OP || g->kind == BV_GEN_RANDOM) {
-            pw_u32(&w, g->kind == BV_GEN_GATE_OP ? PG_GATE : PG_RANDOM);
-            pw_u32(&w, g->row);
-            pw_u32(&w, g->op);
+            bv_buf_put_le32(&w, g->kind == BV_GEN_GATE_OP ? PG_GATE : PG_RANDOM);
+            bv_buf_put_le32(&w, g->row);
+            bv_buf_put_le32(&w, g->op);
             continue;
         }
         bv_simple_gen_fn fn;
@@ -162,31 +126,31 @@ bv_err bv_prover_data_serialize(const bv_circuit_data *d, uint8_t **out, size_t 
         const gl_t *params;
         size_t nin, nout, np;
         if (!bv_simple_generator_info(g->obj, &fn, &in, &nin, &o, &nout, &params, &np)) {
-            free(w.buf);
+            free(w.data);
             return bv_fail(st, BV_ERR_UNSUPPORTED,
                            "prover data: generator '%s' is not a simple generator and cannot "
                            "be written",
                            g->obj->name ? g->obj->name : "?");
         }
         size_t nl = strlen(g->obj->name);
-        pw_u32(&w, PG_SIMPLE);
-        pw_u32(&w, (uint32_t)nl);
-        pw_bytes(&w, g->obj->name, nl);
-        pw_u32(&w, (uint32_t)nin);
-        pw_u32(&w, (uint32_t)nout);
-        pw_u32(&w, (uint32_t)np);
+        bv_buf_put_le32(&w, PG_SIMPLE);
+        bv_buf_put_le32(&w, (uint32_t)nl);
+        bv_buf_put(&w, g->obj->name, nl);
+        bv_buf_put_le32(&w, (uint32_t)nin);
+        bv_buf_put_le32(&w, (uint32_t)nout);
+        bv_buf_put_le32(&w, (uint32_t)np);
         for (size_t j = 0; j < nin; j++)
             pw_target(&w, in[j]);
         for (size_t j = 0; j < nout; j++)
             pw_target(&w, o[j]);
         for (size_t j = 0; j < np; j++)
-            pw_u64(&w, params[j]);
+            bv_buf_put_le64(&w, params[j]);
     }
     if (w.oom) {
-        free(w.buf);
+        free(w.data);
         return bv_fail(st, BV_ERR_NOMEM, "prover data: out of memory");
     }
-    *out = w.buf;
+    *out = w.data;
     *len = w.len;
     return BV_OK;
 }

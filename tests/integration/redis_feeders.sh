@@ -78,14 +78,20 @@ const db = new Redis({ port: Number(process.argv[1]) });
 INFO_JSON=$TMP/info.json
 "$BIN/bv_state_info" "$TMP/s1.ssz" >"$INFO_JSON"
 SLOT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["slot"])' "$INFO_JSON")
-python3 "$SRC/tests/tools/make_beacon_recordings.py" --state "$TMP/s1.ssz" --info "$INFO_JSON" --out "$TMP/rec" >/dev/null
+# On a fresh database the mapper feeder starts at min(--sync-slot, first
+# non-finalized slot): s1's finalized epoch is its epoch - 2, so the node also
+# serves s0, the state of the first slot of the epoch before s1's.
+FIRST=$((32 * (SLOT / 32 - 1)))
+"$BIN/bv_synth_state" --validators 1000 --seed 7 --slot "$FIRST" -o "$TMP/s0.ssz" >/dev/null
+python3 "$SRC/tests/tools/make_beacon_recordings.py" --state "$TMP/s1.ssz" --info "$INFO_JSON" \
+  --extra-state "$TMP/s0.ssz" --out "$TMP/rec" >/dev/null
 python3 "$SRC/tests/tools/replay_server.py" --dir "$TMP/rec" --port-file "$TMP/node.port" --log "$TMP/node.log" >/dev/null 2>&1 &
 NODE=$!
 for _ in $(seq 100); do [ -s "$TMP/node.port" ] && break; sleep 0.05; done
 NODE_URL=http://127.0.0.1:$(cat "$TMP/node.port")
 rcli FLUSHALL >/dev/null
 "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --withdrawal-credentials "$W" --protocol lido >/dev/null
-"$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --run-once >/dev/null
+"$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s0.ssz" --run-once >/dev/null
 dump >"$TMP/offline.txt"
 rcli FLUSHALL >/dev/null
 "$BIN/get_balances_input" --redis-port "$REDIS_PORT" --beacon-node "$NODE_URL" --slot "$SLOT" --withdrawal-credentials "$W" --protocol lido \

@@ -54,6 +54,25 @@ vectors.balances_input = {
   withdrawalCredentials: [hexToBits(W)], currentEpoch: '200',
   validatorIsZero: [0, 0, 0].concat(new Array(5).fill(1)),
 };
+// getBalancesInput on pending validators (SYSTEM.md §11 Q9): lodestar reads
+// FAR_FUTURE_EPOCH (2^64 - 1) as the number Infinity; the feeder writes the
+// activation epochs with toString() ("Infinity") and maps Infinity back to
+// the decimal number only for the exit and withdrawable epochs.
+const lodestarEpoch = e => (BigInt(e) === 2n ** 64n - 1n ? Infinity : Number(e));
+const tsPoseidonV = (i, eligibility, activation) => {
+  const v = { ...realV(i), exitEpoch: FAR, withdrawableEpoch: FAR };
+  const exit = lodestarEpoch(v.exitEpoch), wd = lodestarEpoch(v.withdrawableEpoch);
+  return { ...v, activationEligibilityEpoch: lodestarEpoch(eligibility).toString(),
+    activationEpoch: lodestarEpoch(activation).toString(),
+    exitEpoch: exit === Infinity ? FAR : exit.toString(),
+    withdrawableEpoch: wd === Infinity ? FAR : wd.toString() };
+};
+vectors.balances_input_infinity = {
+  balances: [hexToBits(root(3)), ''.padStart(256, '0').split('').map(Number)],
+  validators: [tsPoseidonV(0, FAR, FAR), tsPoseidonV(1, '5', FAR), realV(2), zeroV, zeroV, zeroV, zeroV, zeroV],
+  withdrawalCredentials: [hexToBits(W)], currentEpoch: '200',
+  validatorIsZero: [0, 0, 0].concat(new Array(5).fill(1)),
+};
 vectors.balances_input_zero = {
   balances: Array(2).fill('').map(() => ''.padStart(256, '0').split('').map(Number)),
   validators: Array(8).fill(zeroV), withdrawalCredentials: [hexToBits(W)], currentEpoch: '200',

@@ -24,6 +24,7 @@
 #include "balverify/redis_conn.h"
 #include "balverify/sha256.h"
 #include "balverify/ssz.h"
+#include "balverify/util_hex.h"
 
 static const char *prog = "bv_test_mapper_tree";
 
@@ -129,7 +130,7 @@ static bv_err run(const char *state_path, const char *dir, const char *config, c
         e = bv_lookup_add(r, bv_key_validator_proof_lookup(1).s, s.slot, st);
     if (!e) {
         uint8_t len[32], vr[32];
-        bv_leaf64(n, len);
+        bv_ssz_uint64_leaf(len, n);
         bv_sha256_pair(vr, cr.sha, len);
         char hex[67];
         bv_hex_encode(hex, vr, 32);

@@ -5,6 +5,7 @@
 Usage:
   make_beacon_recordings.py --state STATE.ssz --info INFO.json --out DIR
                             [--validators N] [--tamper state-root|header-root|genesis]
+                            [--extra-state FILE]...
 
 INFO.json is what `bv_state_info STATE.ssz` prints (fork, preset, slot,
 state_root, block_root, ...): the roots come from the project's hasher, and
@@ -21,6 +22,9 @@ this script only lays the bytes out in the Beacon API's formats:
   validators.json  POST /eth/v1/beacon/states/{...}/validators (the first N
                    validators with their Beacon-API status at the state's epoch)
 
+--extra-state FILE (repeatable) also serves FILE, a state of the same fork
+and preset, as GET /eth/v2/debug/beacon/states/{its slot}: the states of
+earlier slots of the chain whose head is --state.
 --no-slot-header leaves out the header by slot number (a node answers 404
 there for a slot without a block). --tamper makes an inconsistent node for negative tests: a header whose
 state_root is wrong (with a block root that matches it), a header whose block
@@ -84,6 +88,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--validators", type=int, default=64)
     ap.add_argument("--tamper", choices=["state-root", "header-root", "genesis"])
+    ap.add_argument("--extra-state", action="append", default=[],
+                    help="another state of the same fork, served by its slot number")
     ap.add_argument("--no-slot-header", action="store_true",
                     help="answer 404 for the header by slot number, as for an empty slot")
     a = ap.parse_args()
@@ -186,6 +192,16 @@ def main():
         {"method": "POST", "paths": [f"/eth/v1/beacon/states/{s}/validators" for s in state_ids],
          "validators_file": "validators.json"},
     ]
+    for k, path in enumerate(a.extra_state):
+        with open(path, "rb") as f:
+            extra_slot = u64(f.read(48), 40)
+        assert extra_slot != slot, "--extra-state has the slot of --state"
+        name = f"state_{k}.ssz"
+        shutil.copyfile(path, os.path.join(a.out, name))
+        routes.append({"method": "GET", "paths": [f"/eth/v2/debug/beacon/states/{extra_slot}"],
+                       "accept": "application/octet-stream", "file": name,
+                       "headers": {"Content-Type": "application/octet-stream",
+                                   "Eth-Consensus-Version": fork}})
     dump("routes.json", {"routes": routes})
     print(f"recordings for slot {slot} ({fork}, {count} validators) in {a.out}")
 

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "balverify/util_bytes.h"
+
 /* ------------------------------------------------------------ sample JSON */
 
 #define R32(c) "0x" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c

@@ -9,11 +9,14 @@
 
 #include <dirent.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "balverify/beacon_state.h"
 #include "balverify/input.h"
 #include "balverify/ssz.h"
 #include "balverify/synth.h"
+#include "balverify/util_bytes.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 
 static void hex32(uint8_t out[32], const char *hex)
@@ -412,12 +415,6 @@ static void expect_format_error(const uint8_t *data, size_t n, const char *needl
     CU_ASSERT(needle == NULL || strstr(st.msg, needle) != NULL);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static void test_malformed(void)
 {
     bv_synth_params p;
@@ -451,14 +448,14 @@ static void test_malformed(void)
         }
     }
     memcpy(m, data, n);
-    put32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_VALIDATORS] - 8);
+    bv_put_le32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_VALIDATORS] - 8);
     expect_format_error(m, n, "'balances'");
     memcpy(m, data, n);
-    put32(m + pos_bal, (uint32_t)n + 100);
+    bv_put_le32(m + pos_bal, (uint32_t)n + 100);
     expect_format_error(m, n, "'balances'");
     /* validators length not a multiple of 121 */
     memcpy(m, data, n);
-    put32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_BALANCES] - 1);
+    bv_put_le32(m + pos_bal, (uint32_t)s.field_off[BV_FIELD_BALANCES] - 1);
     expect_format_error(m, n, "'validators'");
     /* slashed byte that is not a boolean */
     memcpy(m, data, n);
@@ -466,7 +463,7 @@ static void test_malformed(void)
     expect_format_error(m, n, "validator 7");
     /* first offset wrong: no layout matches */
     memcpy(m, data, n);
-    put32(m + 8 + 32 + 8 + 16 + 112 + 64 * 64, 1234);
+    bv_put_le32(m + 8 + 32 + 8 + 16 + 112 + 64 * 64, 1234);
     expect_format_error(m, n, "layout");
     /* garbage */
     memset(m, 0xAB, n);
@@ -553,6 +550,64 @@ static void test_synthetic_states(void)
     CU_ASSERT_EQUAL(bv_synth_state(&p, &x, &nx, NULL), BV_ERR_UNSUPPORTED);
 }
 
+/* bv_state_slot_of / bv_state_file_slot: the slot the parser finds, in every
+ * fork, from the first 48 bytes only. */
+static void test_slot_without_parsing(void)
+{
+    char path[] = "/tmp/bv_test_state_slot_XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    for (int f = BV_FORK_PHASE0; f < BV_FORK_COUNT; f++) {
+        bv_synth_params p;
+        bv_synth_defaults(&p);
+        p.fork = (bv_fork)f;
+        p.validators = 16;
+        p.slot = 32 * (400 + (uint64_t)f) + 7 + (uint64_t)f;
+        if (f == BV_FORK_GLOAS)
+            p.slot = 0x0123456789abcdefULL; /* all eight bytes matter */
+        uint8_t *data;
+        size_t n;
+        bv_status st;
+        CU_ASSERT_FATAL(bv_synth_state(&p, &data, &n, &st) == BV_OK);
+        bv_beacon_state s;
+        CU_ASSERT_FATAL(bv_state_parse(&s, data, n, BV_FORK_AUTO, BV_PRESET_AUTO, &st) == BV_OK);
+        CU_ASSERT_EQUAL(s.slot, p.slot);
+        uint64_t slot = 0;
+        CU_ASSERT_EQUAL(bv_state_slot_of(data, n, &slot, &st), BV_OK);
+        CU_ASSERT_EQUAL(slot, s.slot);
+        CU_ASSERT_EQUAL(bv_state_slot_of(data, BV_STATE_SLOT_OFFSET + 8, &slot, &st), BV_OK);
+        CU_ASSERT_EQUAL(slot, s.slot);
+        FILE *out = fopen(path, "wb");
+        CU_ASSERT_FATAL(out != NULL);
+        CU_ASSERT_EQUAL(fwrite(data, 1, n, out), n);
+        fclose(out);
+        slot = 0;
+        CU_ASSERT_EQUAL(bv_state_file_slot(path, &slot, &st), BV_OK);
+        CU_ASSERT_EQUAL(slot, p.slot);
+        free(data);
+    }
+    uint8_t small[BV_STATE_SLOT_OFFSET + 7] = {0};
+    uint64_t slot = 5;
+    bv_status st;
+    bv_status_clear(&st);
+    CU_ASSERT_EQUAL(bv_state_slot_of(small, sizeof small, &slot, &st), BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "47 bytes: too short for a BeaconState"));
+    CU_ASSERT_EQUAL(slot, 5);
+    FILE *out = fopen(path, "wb");
+    CU_ASSERT_FATAL(out != NULL);
+    CU_ASSERT_EQUAL(fwrite(small, 1, sizeof small, out), sizeof small);
+    fclose(out);
+    bv_status_clear(&st);
+    CU_ASSERT_EQUAL(bv_state_file_slot(path, &slot, &st), BV_ERR_FORMAT);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, path));
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, "too short"));
+    unlink(path);
+    bv_status_clear(&st);
+    CU_ASSERT_EQUAL(bv_state_file_slot(path, &slot, &st), BV_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(st.msg, path));
+}
+
 /* Random damage anywhere (offsets included) never crashes the parser or the
  * hasher: either parsing fails with a format error or the state hashes. */
 static void test_random_corruption(void)
@@ -610,6 +665,7 @@ static void register_suites(void)
     bv_cu_add_test("electra-layout spec test", test_electra_layout_case);
     bv_cu_add_test("malformed states", test_malformed);
     bv_cu_add_test("synthetic states, every fork and preset", test_synthetic_states);
+    bv_cu_add_test("the slot without parsing (every fork, short input)", test_slot_without_parsing);
     bv_cu_add_test("random corruption is rejected or hashed, never crashes",
                    test_random_corruption);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "balverify/commitment.h"
+#include "balverify/util_bytes.h"
 #include "balverify/validator.h"
 
 static uint64_t rng_state = 77;

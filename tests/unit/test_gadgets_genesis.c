@@ -29,6 +29,7 @@
 #include "balverify/gadgets_ssz.h"
 #include "balverify/gadgets_validator.h"
 #include "balverify/ssz.h"
+#include "balverify/util_hex.h"
 #include "circuit_harness.h"
 
 #define FIXTURE "lighthouse-mainnet-genesis"

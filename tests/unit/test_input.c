@@ -11,6 +11,8 @@
 #include "balverify/input.h"
 #include "balverify/ssz.h"
 #include "balverify/synth.h"
+#include "balverify/util_bytes.h"
+#include "balverify/util_hex.h"
 #include "balverify/validator.h"
 
 static void test_credentials(void)

@@ -8,6 +8,7 @@
 
 #include "balverify/keys.h"
 #include "balverify/kv_json.h"
+#include "balverify/ssz.h"
 #include "cu_main.h"
 
 static char *slurp(const char *name, size_t *len)
@@ -536,21 +537,131 @@ static void test_strict_validation(void)
                   "\"balanceSum\":[4294967296", "balanceSum[0]");
 }
 
+/* Every occurrence of 'from' in s replaced by 'to' (new malloc'd string). */
+static char *subst_all(const char *s, const char *from, const char *to)
+{
+    char *o = strdup(s), *next;
+    while ((next = subst(o, from, to))) {
+        free(o);
+        o = next;
+    }
+    return o;
+}
+
+#define INF_NOTE                                                                                   \
+    "(\"Infinity\" stands for FAR_FUTURE_EPOCH only in the four validator epoch fields)"
+
+/* DendrETH's feeder writes "Infinity" for a FAR_FUTURE activation epoch
+ * (SYSTEM.md §11 Q9): the four epoch fields read it as FAR_FUTURE_EPOCH. */
+static void test_balances_input_infinity(void)
+{
+    bv_status st;
+    bv_balances_input in;
+    LOAD(js, "balances_input_infinity");
+    CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"activationEpoch\":\"Infinity\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"activationEligibilityEpoch\":\"Infinity\""));
+    CU_ASSERT_EQUAL_FATAL(bv_json_decode_balances_input(js, js_len, &in, &st), BV_OK);
+    CU_ASSERT_EQUAL(in.validators[0].activation_eligibility_epoch, BV_FAR_FUTURE_EPOCH);
+    CU_ASSERT_EQUAL(in.validators[0].activation_epoch, BV_FAR_FUTURE_EPOCH);
+    CU_ASSERT_EQUAL(in.validators[0].exit_epoch, BV_FAR_FUTURE_EPOCH);
+    CU_ASSERT_EQUAL(in.validators[1].activation_eligibility_epoch, 5);
+    CU_ASSERT_EQUAL(in.validators[1].activation_epoch, BV_FAR_FUTURE_EPOCH);
+    CU_ASSERT_EQUAL(in.validators[2].activation_epoch, 3);
+    CU_ASSERT_EQUAL(in.validators[2].exit_epoch, 900);
+    CU_ASSERT_EQUAL(in.validators[0].effective_balance, 32000000000ULL);
+    /* re-encoded with the number, as balverify's feeder writes it */
+    char *want = subst_all(js, "\"Infinity\"", "\"18446744073709551615\"");
+    char *enc = bv_json_encode_balances_input(&in);
+    CU_ASSERT_STRING_EQUAL(enc, want);
+    bv_balances_input back;
+    CU_ASSERT_EQUAL(bv_json_decode_balances_input(enc, strlen(enc), &back, &st), BV_OK);
+    CU_ASSERT_EQUAL(memcmp(&back, &in, sizeof in), 0);
+    free(enc);
+    free(want);
+
+    /* exit and withdrawable epochs too */
+    char *ex =
+        subst_all(js, "\"exitEpoch\":\"18446744073709551615\"", "\"exitEpoch\":\"Infinity\"");
+    char *wd = subst_all(ex, "\"withdrawableEpoch\":\"18446744073709551615\"",
+                         "\"withdrawableEpoch\":\"Infinity\"");
+    CU_ASSERT_PTR_NULL(strstr(wd, "18446744073709551615"));
+    CU_ASSERT_EQUAL_FATAL(bv_json_decode_balances_input(wd, strlen(wd), &back, &st), BV_OK);
+    CU_ASSERT_EQUAL(memcmp(&back, &in, sizeof in), 0);
+    free(ex);
+    free(wd);
+    free(js);
+
+    /* only the exact string: */
+    decode_fn bi = (decode_fn)bv_json_decode_balances_input;
+    size_t s_bi = sizeof(bv_balances_input);
+    expect_reject("balances_input_infinity", bi, s_bi, "\"activationEpoch\":\"Infinity\"",
+                  "\"activationEpoch\":\"infinity\"",
+                  "validators[0].activationEpoch: not a decimal u64 string");
+    expect_reject("balances_input_infinity", bi, s_bi, "\"activationEpoch\":\"Infinity\"",
+                  "\"activationEpoch\":\"-Infinity\"", "validators[0].activationEpoch");
+    expect_reject("balances_input_infinity", bi, s_bi, "\"activationEpoch\":\"Infinity\"",
+                  "\"activationEpoch\":null", "validators[0].activationEpoch");
+}
+
+/* "Infinity" anywhere but the four epoch fields: refused, naming the field. */
+static void test_infinity_refused(void)
+{
+    decode_fn bi = (decode_fn)bv_json_decode_balances_input;
+    decode_fn bp = (decode_fn)bv_json_decode_balance_proof;
+    decode_fn fp = (decode_fn)bv_json_decode_final_proof;
+    decode_fn vp = (decode_fn)bv_json_decode_validator_proof;
+    size_t s_bi = sizeof(bv_balances_input), s_bp = sizeof(bv_balance_proof),
+           s_fp = sizeof(bv_final_proof), s_vp = sizeof(bv_validator_proof);
+    const char *v = "balances_input_infinity";
+    /* effective balance */
+    expect_reject(v, bi, s_bi, "\"effectiveBalance\":\"32000000000\"",
+                  "\"effectiveBalance\":\"Infinity\"",
+                  "validators[0].effectiveBalance: not a decimal u64 string " INF_NOTE);
+    expect_reject(v, bi, s_bi, "\"effectiveBalance\":\"31999999998\"",
+                  "\"effectiveBalance\":\"Infinity\"",
+                  "validators[2].effectiveBalance: not a decimal u64 string " INF_NOTE);
+    /* a balance */
+    expect_reject(v, bi, s_bi, "\"balances\":[[0,", "\"balances\":[[\"Infinity\",",
+                  "balances[0][0]: not 0 or 1 " INF_NOTE);
+    expect_reject(v, bi, s_bi, "\"balances\":[", "\"balances\":\"Infinity\",\"x\":[",
+                  "balances: not an array");
+    /* the epoch of the input, the slashed flag and the padding flags */
+    expect_reject(v, bi, s_bi, "\"currentEpoch\":\"200\"", "\"currentEpoch\":\"Infinity\"",
+                  "currentEpoch: not a decimal u64 string " INF_NOTE);
+    expect_reject(v, bi, s_bi, "\"slashed\":0", "\"slashed\":\"Infinity\"",
+                  "validators[0].slashed: not the number 0 or 1 " INF_NOTE);
+    expect_reject(v, bi, s_bi, "\"validatorIsZero\":[0,", "\"validatorIsZero\":[\"Infinity\",",
+                  "validatorIsZero[0]: not 0 or 1 " INF_NOTE);
+    /* totals */
+    expect_reject("balance_proof", bp, s_bp, "\"rangeTotalValue\":\"95999999997\"",
+                  "\"rangeTotalValue\":\"Infinity\"",
+                  "BalanceProof.rangeTotalValue: not a decimal u64 string " INF_NOTE);
+    expect_reject("final_proof", fp, s_fp, "\"balanceSum\":[1525163517",
+                  "\"balanceSum\":[\"Infinity\"",
+                  "FinalProof.balanceSum[0]: not a u32 limb " INF_NOTE);
+    /* counters */
+    expect_reject("balance_proof", bp, s_bp, "\"numberOfActiveValidators\":2",
+                  "\"numberOfActiveValidators\":\"Infinity\"",
+                  "BalanceProof.numberOfActiveValidators: not a non-negative integer " INF_NOTE);
+    expect_reject("balance_proof", bp, s_bp, "\"numberOfSlashedValidators\":1",
+                  "\"numberOfSlashedValidators\":\"Infinity\"",
+                  "BalanceProof.numberOfSlashedValidators: not a non-negative integer " INF_NOTE);
+    expect_reject("final_proof", fp, s_fp, "\"numberOfExitedValidators\":1",
+                  "\"numberOfExitedValidators\":\"Infinity\"",
+                  "FinalProof.numberOfExitedValidators: not a non-negative integer " INF_NOTE);
+    /* the epoch of a proof, a commitment element */
+    expect_reject("balance_proof", bp, s_bp, "\"currentEpoch\":\"200\"",
+                  "\"currentEpoch\":\"Infinity\"",
+                  "BalanceProof.currentEpoch: not a decimal u64 string " INF_NOTE);
+    expect_reject("validator_proof", vp, s_vp, "\"1\",", "\"Infinity\",",
+                  "ValidatorProof.poseidonHash[0]: not a decimal u64 string " INF_NOTE);
+}
+
 static void test_helpers(void)
 {
     uint8_t out[32];
     bv_status st;
-    CU_ASSERT_EQUAL(
-        bv_hex32_parse("0x010000000000000000000000b9d7934878b5fb9610b3fe8a5e441e8fad7e293f", out,
-                       &st),
-        BV_OK);
-    CU_ASSERT_EQUAL(memcmp(out, W, 32), 0);
-    CU_ASSERT_EQUAL(bv_hex32_parse("0102", out, &st), BV_ERR_ARG);
-    CU_ASSERT_EQUAL(
-        bv_hex32_parse("zz0000000000000000000000b9d7934878b5fb9610b3fe8a5e441e8fad7e293f", out,
-                       &st),
-        BV_ERR_ARG);
-    bv_leaf64(32000000000ULL, out);
+    bv_ssz_uint64_leaf(out, 32000000000ULL);
     CU_ASSERT(out[0] == 0x00 && out[1] == 0x40 && out[2] == 0x59 && out[3] == 0x73 &&
               out[4] == 0x07 && out[8] == 0);
     bv_validator_sha_input s;
@@ -581,6 +692,8 @@ static void register_suites(void)
     bv_cu_add_test("FinalCircuitInput/FinalProof vectors", test_final_vectors);
     bv_cu_add_test("several credentials, 6-level branches", test_extension_vectors);
     bv_cu_add_test("strict validation", test_strict_validation);
+    bv_cu_add_test("ValidatorBalancesInput: \"Infinity\" epochs", test_balances_input_infinity);
+    bv_cu_add_test("\"Infinity\" refused outside the epoch fields", test_infinity_refused);
     bv_cu_add_test("helpers", test_helpers);
 }
 

@@ -6,6 +6,7 @@
 
 #include "balverify/sha256.h"
 #include "balverify/ssz.h"
+#include "balverify/util_hex.h"
 #include "hash/sha256_impl.h"
 
 static uint64_t rng_state = 0x243F6A8885A308D3ULL;

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "balverify/util_clock.h"
+#include "balverify/util_hex.h"
+
 /* After a blocking pop: read the data and set the lease in one step.
  * KEYS: item, lease, processing. ARGV: id, lease secs, session, drop-orphan.
  * Returns {2, data} | {1, ""} (orphan, leased) | {0} (orphan dropped). */
@@ -323,13 +326,6 @@ static bv_err take_data(bv_wq_item *item, const redisReply *d, int had, bv_statu
     return BV_OK;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static bv_err lease_nonblocking(bv_redis *r, const bv_work_queue *q, const char *secs,
                                 bv_wq_item *item, int *got, bv_status *st)
 {
@@ -380,11 +376,11 @@ bv_err bv_wq_lease(bv_redis *r, const bv_work_queue *q, int lease_secs, int bloc
     if (!block)
         return lease_nonblocking(r, q, secs, item, got, st);
 
-    double deadline = now_s() + timeout_secs;
+    double deadline = bv_now_s() + timeout_secs;
     for (;;) {
         int wait = 0;
         if (timeout_secs > 0) {
-            double left = deadline - now_s();
+            double left = deadline - bv_now_s();
             if (left < 0.5)
                 return BV_OK;
             wait = (int)(left + 0.5);
@@ -617,12 +613,7 @@ bv_err bv_wq_set_aside(bv_redis *r, const bv_work_queue *q, const char *id, cons
     char *hex = malloc(2 * keep + 1);
     if (!hex)
         return bv_fail(st, BV_ERR_NOMEM, "set aside %s: out of memory", id);
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < keep; i++) {
-        hex[2 * i] = digits[((const uint8_t *)data)[i] >> 4];
-        hex[2 * i + 1] = digits[((const uint8_t *)data)[i] & 15];
-    }
-    hex[2 * keep] = '\0';
+    bv_hex_write(hex, data, keep);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", id);
     cJSON_AddStringToObject(o, "reason", reason ? reason : "");

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "balverify/util_hex.h"
+
 struct bv_redis {
     redisContext *c;
     char host[256];
@@ -320,8 +322,7 @@ static void script_sha(bv_redis_script *s)
         return;
     unsigned char d[SHA_DIGEST_LENGTH];
     SHA1((const unsigned char *)s->source, strlen(s->source), d);
-    for (int i = 0; i < SHA_DIGEST_LENGTH; i++)
-        snprintf(s->sha + 2 * i, 3, "%02x", d[i]);
+    bv_hex_write(s->sha, d, SHA_DIGEST_LENGTH);
 }
 
 redisReply *bv_redis_eval(bv_redis *r, bv_status *st, const char *what, bv_redis_script *s,
@@ -459,14 +460,16 @@ bv_err bv_uuid_v4(char out[37], bv_status *st)
     close(fd);
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    static const char hex[] = "0123456789abcdef";
-    int o = 0;
-    for (int i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            out[o++] = '-';
-        out[o++] = hex[b[i] >> 4];
-        out[o++] = hex[b[i] & 15];
+    /* 8-4-4-4-12 digits */
+    static const int group[5] = {4, 2, 2, 2, 6};
+    char *o = out;
+    const unsigned char *in = b;
+    for (int g = 0; g < 5; g++) {
+        if (g)
+            *o++ = '-';
+        bv_hex_write(o, in, (size_t)group[g]);
+        o += 2 * group[g];
+        in += group[g];
     }
-    out[o] = '\0';
     return BV_OK;
 }

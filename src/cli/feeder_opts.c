@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "balverify/feeder_opts.h"
+#include "balverify/util_bytes.h"
 #include "balverify/validator.h"
 
 void bv_feeder_opts_init(bv_feeder_opts *o)

@@ -8,7 +8,7 @@ PKGS=(build-essential cmake pkg-config git ca-certificates
       libhiredis-dev libcurl4-openssl-dev libcjson-dev libcunit1-dev libssl-dev
       redis-server redis-tools python3 nodejs npm
       slurmctld slurmd slurm-client munge libpmix-dev
-      clang)
+      clang gnuplot-nox)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -16,11 +16,23 @@
 #include "balverify/validator.h"
 #include "balverify/verifier.h"
 
+/* Verifier data and common data of one circuit (small: kept for every
+ * level, to read and check proofs). */
+typedef struct {
+    bv_verifier_data vd;
+    bv_common_data cd;
+    int have;
+} vinfo;
+
+/* Prover data are large (about 100 MB for a 2^14-row circuit): they are
+ * loaded when a level is proven and dropped when another level of the same
+ * tree is, so a rank holds at most one level per tree at a time. */
 struct bv_node_prover {
     char *dir;
     bv_plonk_config cfg;
     uint32_t ncred, depth;
     int verbose;
+    vinfo vcm[BV_CM_TOP_LEVEL + 1], vbal[BV_BAL_TOP_LEVEL + 1];
     bv_cm_level *cm[BV_CM_TOP_LEVEL + 1];
     bv_bal_level *bal[BV_BAL_TOP_LEVEL + 1];
     bv_final_circuit *fin;
@@ -51,10 +63,14 @@ void bv_node_prover_free(bv_node_prover *p)
     for (int k = 0; k <= BV_CM_TOP_LEVEL; k++) {
         bv_cm_level_free(p->cm[k]);
         free(p->zero_cm[k]);
+        if (p->vcm[k].have)
+            bv_common_data_release(&p->vcm[k].cd);
     }
     for (int k = 0; k <= BV_BAL_TOP_LEVEL; k++) {
         bv_bal_level_free(p->bal[k]);
         free(p->zero_bal[k]);
+        if (p->vbal[k].have)
+            bv_common_data_release(&p->vbal[k].cd);
     }
     bv_final_free(p->fin);
     free(p->dir);
@@ -86,51 +102,103 @@ bv_err bv_node_prover_open(const char *dir, const bv_plonk_config *cfg, uint32_t
     double t0 = now_s();
     bv_err e = generate ? bv_circuit_dir_prepare(dir, st) : BV_OK;
     char name[64];
+    /* 1. generate what is missing, holding at most two levels at a time */
+    bv_cm_level *prev = NULL;
     for (uint32_t k = 0; e == BV_OK && k <= BV_CM_TOP_LEVEL; k++) {
         bv_cm_circuit_name(k, name, sizeof name);
         if (bv_circuit_dir_has(dir, name)) {
-            e = bv_cm_level_load(dir, k, cfg, &p->cm[k], st);
-        } else if (!generate) {
-            e = bv_fail(st, BV_ERR_IO, "missing circuit file %s/%s.circuit", dir, name);
-        } else {
-            double t = now_s();
-            e = bv_cm_level_build(cfg, k, k ? p->cm[k - 1] : NULL, &p->cm[k], st);
-            if (e == BV_OK)
-                e = bv_cm_level_save(p->cm[k], dir, st);
-            if (e == BV_OK)
-                progress(p, "commitment_mapper", k, now_s() - t, bv_cm_level_rows(p->cm[k]));
+            bv_cm_level_free(prev);
+            prev = NULL;
+            continue;
         }
+        if (!generate) {
+            e = bv_fail(st, BV_ERR_IO, "missing circuit file %s/%s.circuit", dir, name);
+            break;
+        }
+        double t = now_s();
+        if (k > 0 && !prev)
+            e = bv_cm_level_load(dir, k - 1, cfg, &prev, st);
+        bv_cm_level *cur = NULL;
+        if (e == BV_OK)
+            e = bv_cm_level_build(cfg, k, prev, &cur, st);
+        if (e == BV_OK)
+            e = bv_cm_level_save(cur, dir, st);
+        if (e == BV_OK)
+            progress(p, "commitment_mapper", k, now_s() - t, bv_cm_level_rows(cur));
+        bv_cm_level_free(prev);
+        prev = cur;
     }
+    bv_bal_level *bprev = NULL;
     for (uint32_t k = 0; e == BV_OK && k <= BV_BAL_TOP_LEVEL; k++) {
         bv_bal_circuit_name(k, name, sizeof name);
         if (bv_circuit_dir_has(dir, name)) {
-            e = bv_bal_level_load(dir, ncred, k, cfg, &p->bal[k], st);
-        } else if (!generate) {
-            e = bv_fail(st, BV_ERR_IO, "missing circuit file %s/%s.circuit", dir, name);
-        } else {
-            double t = now_s();
-            e = bv_bal_level_build(cfg, ncred, k, k ? p->bal[k - 1] : NULL, &p->bal[k], st);
-            if (e == BV_OK)
-                e = bv_bal_level_save(p->bal[k], dir, st);
-            if (e == BV_OK)
-                progress(p, "balance_verification", k, now_s() - t, bv_bal_level_rows(p->bal[k]));
+            /* a directory of another credential count is refused here */
+            bv_verifier_data vd;
+            bv_common_data cd;
+            e = bv_circuit_dir_load_verifier(dir, name, cfg, &vd, &cd, st);
+            if (e == BV_OK) {
+                if (cd.num_public_inputs != bv_bal_num_public_inputs(ncred))
+                    e = bv_fail(st, BV_ERR_ARG,
+                                "%s/%s.circuit is for another credential count than %u (one "
+                                "circuits directory holds one credential count)",
+                                dir, name, ncred);
+                bv_common_data_release(&cd);
+            }
+            bv_bal_level_free(bprev);
+            bprev = NULL;
+            continue;
         }
+        if (!generate) {
+            e = bv_fail(st, BV_ERR_IO, "missing circuit file %s/%s.circuit", dir, name);
+            break;
+        }
+        double t = now_s();
+        if (k > 0 && !bprev)
+            e = bv_bal_level_load(dir, ncred, k - 1, cfg, &bprev, st);
+        bv_bal_level *cur = NULL;
+        if (e == BV_OK)
+            e = bv_bal_level_build(cfg, ncred, k, bprev, &cur, st);
+        if (e == BV_OK)
+            e = bv_bal_level_save(cur, dir, st);
+        if (e == BV_OK)
+            progress(p, "balance_verification", k, now_s() - t, bv_bal_level_rows(cur));
+        bv_bal_level_free(bprev);
+        bprev = cur;
     }
     if (e == BV_OK) {
         bv_final_circuit_name(depth, name, sizeof name);
-        if (bv_circuit_dir_has(dir, name)) {
-            e = bv_final_load(dir, ncred, depth, cfg, &p->fin, st);
-        } else if (!generate) {
-            e = bv_fail(st, BV_ERR_IO, "missing circuit file %s/%s.circuit", dir, name);
-        } else {
-            double t = now_s();
-            e = bv_final_build(cfg, depth, p->bal[BV_BAL_TOP_LEVEL], p->cm[BV_CM_TOP_LEVEL],
-                               &p->fin, st);
-            if (e == BV_OK)
-                e = bv_final_save(p->fin, dir, st);
-            if (e == BV_OK)
-                progress(p, "final_layer_d", depth, now_s() - t, bv_final_rows(p->fin));
+        if (!bv_circuit_dir_has(dir, name)) {
+            if (!generate) {
+                e = bv_fail(st, BV_ERR_IO, "missing circuit file %s/%s.circuit", dir, name);
+            } else {
+                double t = now_s();
+                if (!prev)
+                    e = bv_cm_level_load(dir, BV_CM_TOP_LEVEL, cfg, &prev, st);
+                if (e == BV_OK && !bprev)
+                    e = bv_bal_level_load(dir, ncred, BV_BAL_TOP_LEVEL, cfg, &bprev, st);
+                bv_final_circuit *f = NULL;
+                if (e == BV_OK)
+                    e = bv_final_build(cfg, depth, bprev, prev, &f, st);
+                if (e == BV_OK)
+                    e = bv_final_save(f, dir, st);
+                if (e == BV_OK)
+                    progress(p, "final_layer_d", depth, now_s() - t, bv_final_rows(f));
+                bv_final_free(f);
+            }
         }
+    }
+    bv_cm_level_free(prev);
+    bv_bal_level_free(bprev);
+    /* 2. the verifier side of every circuit (small), for reading proofs */
+    for (uint32_t k = 0; e == BV_OK && k <= BV_CM_TOP_LEVEL; k++) {
+        bv_cm_circuit_name(k, name, sizeof name);
+        e = bv_circuit_dir_load_verifier(dir, name, cfg, &p->vcm[k].vd, &p->vcm[k].cd, st);
+        p->vcm[k].have = e == BV_OK;
+    }
+    for (uint32_t k = 0; e == BV_OK && k <= BV_BAL_TOP_LEVEL; k++) {
+        bv_bal_circuit_name(k, name, sizeof name);
+        e = bv_circuit_dir_load_verifier(dir, name, cfg, &p->vbal[k].vd, &p->vbal[k].cd, st);
+        p->vbal[k].have = e == BV_OK;
     }
     if (e != BV_OK) {
         bv_node_prover_free(p);
@@ -141,33 +209,70 @@ bv_err bv_node_prover_open(const char *dir, const bv_plonk_config *cfg, uint32_t
     return BV_OK;
 }
 
-/* ---- proof bytes ---- */
+/* ---- prover data on demand ---- */
 
-static bv_err to_bytes(const bv_circuit_data *d, const bv_proof *pf, uint8_t **buf, size_t *len,
-                       bv_status *st)
+static bv_err need_cm(bv_node_prover *p, uint32_t L, bv_status *st)
 {
-    return bv_proof_serialize(pf, &bv_circuit_data_verifier(d)->circuit_digest, buf, len, st);
+    if (p->cm[L])
+        return BV_OK;
+    for (uint32_t k = 0; k <= BV_CM_TOP_LEVEL; k++) {
+        bv_cm_level_free(p->cm[k]);
+        p->cm[k] = NULL;
+    }
+    double t = now_s();
+    bv_err e = bv_cm_level_load(p->dir, L, &p->cfg, &p->cm[L], st);
+    p->stats.t_load += now_s() - t;
+    return e;
 }
 
-static bv_err from_bytes(const bv_circuit_data *d, const uint8_t *buf, size_t len, bv_proof *pf,
+static bv_err need_bal(bv_node_prover *p, uint32_t L, bv_status *st)
+{
+    if (p->bal[L])
+        return BV_OK;
+    for (uint32_t k = 0; k <= BV_BAL_TOP_LEVEL; k++) {
+        bv_bal_level_free(p->bal[k]);
+        p->bal[k] = NULL;
+    }
+    double t = now_s();
+    bv_err e = bv_bal_level_load(p->dir, p->ncred, L, &p->cfg, &p->bal[L], st);
+    p->stats.t_load += now_s() - t;
+    return e;
+}
+
+static const vinfo *level_info(const bv_node_prover *p, bv_node_kind k, uint32_t L)
+{
+    if (k == BV_NODE_MAPPER)
+        return L <= BV_CM_TOP_LEVEL ? &p->vcm[L] : NULL;
+    return L <= BV_BAL_TOP_LEVEL ? &p->vbal[L] : NULL;
+}
+
+/* ---- proof bytes ---- */
+
+static bv_err to_bytes(const vinfo *v, const bv_proof *pf, uint8_t **buf, size_t *len,
+                       bv_status *st)
+{
+    return bv_proof_serialize(pf, &v->vd.circuit_digest, buf, len, st);
+}
+
+static bv_err from_bytes(const vinfo *v, const uint8_t *buf, size_t len, bv_proof *pf,
                          bv_status *st)
 {
     bv_hash digest;
-    bv_err e = bv_proof_deserialize(bv_circuit_data_common(d), buf, len, pf, &digest, st);
+    bv_err e = bv_proof_deserialize(&v->cd, buf, len, pf, &digest, st);
     if (e != BV_OK)
         return e;
-    if (memcmp(&digest, &bv_circuit_data_verifier(d)->circuit_digest, sizeof digest) != 0) {
+    if (memcmp(&digest, &v->vd.circuit_digest, sizeof digest) != 0) {
         bv_proof_free(pf);
         return bv_fail(st, BV_ERR_VERIFY, "a proof of another circuit was given");
     }
     return BV_OK;
 }
 
-static bv_err attach(bv_node *node, const bv_circuit_data *d, const bv_proof *pf, bv_status *st)
+static bv_err attach(bv_node *node, const vinfo *v, const bv_proof *pf, bv_status *st)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
-    bv_err e = to_bytes(d, pf, &buf, &len, st);
+    bv_err e = to_bytes(v, pf, &buf, &len, st);
     if (e == BV_OK)
         e = bv_node_set_proof(node, buf, len, st);
     free(buf);
@@ -220,13 +325,15 @@ bv_err bv_node_prover_mapper_leaf(bv_node_prover *p, const uint8_t *rec, bv_node
     bv_err e = rec ? bv_validator_decode(&v, rec, node->index, st) : BV_OK;
     bv_proof pf;
     if (e == BV_OK)
+        e = need_cm(p, 0, st);
+    if (e == BV_OK)
         e = bv_cm_prove_leaf(p->cm[0], rec ? &v : NULL, &pf, st);
     if (e != BV_OK)
         return bv_fail_ctx(st, "proving commitment mapper leaf %llu",
                            (unsigned long long)node->index);
     e = check_mapper(&pf, node, st);
     if (e == BV_OK)
-        e = attach(node, bv_cm_level_data(p->cm[0]), &pf, st);
+        e = attach(node, &p->vcm[0], &pf, st);
     bv_proof_free(&pf);
     p->stats.proofs++;
     p->stats.t_leaves += now_s() - t;
@@ -238,32 +345,30 @@ bv_err bv_node_prover_balance_leaf(bv_node_prover *p, const bv_bal_leaf_input *i
 {
     double t = now_s();
     bv_proof pf;
-    bv_err e = bv_bal_prove_leaf(p->bal[0], in, &pf, st);
+    bv_err e = need_bal(p, 0, st);
+    if (e == BV_OK)
+        e = bv_bal_prove_leaf(p->bal[0], in, &pf, st);
     if (e != BV_OK)
         return bv_fail_ctx(st, "proving balance leaf %llu", (unsigned long long)node->index);
     e = check_balance(p, &pf, node, st);
     if (e == BV_OK)
-        e = attach(node, bv_bal_level_data(p->bal[0]), &pf, st);
+        e = attach(node, &p->vbal[0], &pf, st);
     bv_proof_free(&pf);
     p->stats.proofs++;
     p->stats.t_leaves += now_s() - t;
     return e;
 }
 
-static const bv_circuit_data *level_data(const bv_node_prover *p, bv_node_kind k, uint32_t L)
-{
-    if (k == BV_NODE_MAPPER)
-        return L <= BV_CM_TOP_LEVEL ? bv_cm_level_data(p->cm[L]) : NULL;
-    return L <= BV_BAL_TOP_LEVEL ? bv_bal_level_data(p->bal[L]) : NULL;
-}
-
 /* Proves the node of level L + 1 from two child proofs given as bytes. */
 static bv_err prove_pair(bv_node_prover *p, bv_node_kind kind, uint32_t L, const uint8_t *lb,
                          size_t ll, const uint8_t *rb, size_t rl, bv_proof *out, bv_status *st)
 {
-    const bv_circuit_data *cd = level_data(p, kind, L);
+    const vinfo *cd = level_info(p, kind, L);
     bv_proof a, b;
-    bv_err e = from_bytes(cd, lb, ll, &a, st);
+    bv_err e = kind == BV_NODE_MAPPER ? need_cm(p, L + 1, st) : need_bal(p, L + 1, st);
+    if (e != BV_OK)
+        return e;
+    e = from_bytes(cd, lb, ll, &a, st);
     if (e != BV_OK)
         return e;
     e = from_bytes(cd, rb, rl, &b, st);
@@ -297,7 +402,7 @@ bv_err bv_node_prover_combine(bv_node_prover *p, const bv_node *l, const bv_node
     e = l->kind == BV_NODE_MAPPER ? check_mapper(&pf, parent, st)
                                   : check_balance(p, &pf, parent, st);
     if (e == BV_OK)
-        e = attach(parent, level_data(p, l->kind, parent->level), &pf, st);
+        e = attach(parent, level_info(p, l->kind, parent->level), &pf, st);
     bv_proof_free(&pf);
     p->stats.proofs++;
     p->stats.t_nodes += now_s() - t;
@@ -327,12 +432,11 @@ static int read_cached(const bv_node_prover *p, bv_node_kind kind, uint32_t L, u
     bv_status ignored;
     if (bv_plonk_read_file(path, (size_t)1 << 26, buf, len, &ignored) != BV_OK)
         return 0;
-    const bv_circuit_data *d = level_data(p, kind, L);
+    const vinfo *d = level_info(p, kind, L);
     bv_proof pf;
     int ok = from_bytes(d, *buf, *len, &pf, &ignored) == BV_OK;
     if (ok) {
-        ok = bv_verify(bv_circuit_data_verifier(d), bv_circuit_data_common(d), &pf, &ignored) ==
-             BV_OK;
+        ok = bv_verify(&d->vd, &d->cd, &pf, &ignored) == BV_OK;
         bv_proof_free(&pf);
     }
     if (!ok) {
@@ -371,14 +475,18 @@ static bv_err zero_bytes(bv_node_prover *p, bv_node_kind kind, uint32_t L, uint6
         double t = now_s();
         bv_proof pf;
         if (L == 0 && kind == BV_NODE_MAPPER) {
-            e = bv_cm_prove_leaf(p->cm[0], NULL, &pf, st);
+            e = need_cm(p, 0, st);
+            if (e == BV_OK)
+                e = bv_cm_prove_leaf(p->cm[0], NULL, &pf, st);
         } else if (L == 0) {
             bv_bal_leaf_input in;
             memset(&in, 0, sizeof in);
             in.num_credentials = p->ncred;
             memcpy(in.credentials, wc, 32 * (size_t)p->ncred);
             in.epoch = epoch;
-            e = bv_bal_prove_leaf(p->bal[0], &in, &pf, st);
+            e = need_bal(p, 0, st);
+            if (e == BV_OK)
+                e = bv_bal_prove_leaf(p->bal[0], &in, &pf, st);
         } else {
             const uint8_t *cb;
             size_t cl;
@@ -387,7 +495,7 @@ static bv_err zero_bytes(bv_node_prover *p, bv_node_kind kind, uint32_t L, uint6
                 e = prove_pair(p, kind, L - 1, cb, cl, cb, cl, &pf, st);
         }
         if (e == BV_OK) {
-            e = to_bytes(level_data(p, kind, L), &pf, slot, slen, st);
+            e = to_bytes(level_info(p, kind, L), &pf, slot, slen, st);
             bv_proof_free(&pf);
         }
         if (e != BV_OK)
@@ -439,11 +547,26 @@ bv_err bv_node_prover_final(bv_node_prover *p, const bv_node *balance_root,
     *proof = NULL;
     *len = 0;
     bv_proof b, m, f;
-    bv_err e = from_bytes(level_data(p, BV_NODE_BALANCE, BV_BAL_TOP_LEVEL), balance_root->proof,
-                          balance_root->proof_len, &b, st);
+    bv_err e = BV_OK;
+    if (!p->fin) {
+        /* the trees are done: drop their prover data first */
+        for (uint32_t k = 0; k <= BV_CM_TOP_LEVEL; k++) {
+            bv_cm_level_free(p->cm[k]);
+            p->cm[k] = NULL;
+        }
+        for (uint32_t k = 0; k <= BV_BAL_TOP_LEVEL; k++) {
+            bv_bal_level_free(p->bal[k]);
+            p->bal[k] = NULL;
+        }
+        e = bv_final_load(p->dir, p->ncred, p->depth, &p->cfg, &p->fin, st);
+        if (e != BV_OK)
+            return e;
+    }
+    e = from_bytes(level_info(p, BV_NODE_BALANCE, BV_BAL_TOP_LEVEL), balance_root->proof,
+                   balance_root->proof_len, &b, st);
     if (e != BV_OK)
         return bv_fail_ctx(st, "the balance root proof");
-    e = from_bytes(level_data(p, BV_NODE_MAPPER, BV_CM_TOP_LEVEL), mapper_root->proof,
+    e = from_bytes(level_info(p, BV_NODE_MAPPER, BV_CM_TOP_LEVEL), mapper_root->proof,
                    mapper_root->proof_len, &m, st);
     if (e != BV_OK) {
         bv_proof_free(&b);
@@ -459,7 +582,7 @@ bv_err bv_node_prover_final(bv_node_prover *p, const bv_node *balance_root,
     if (e == BV_OK)
         e = bv_final_statement_of(&f, p->ncred, stmt, st);
     if (e == BV_OK)
-        e = to_bytes(d, &f, proof, len, st);
+        e = bv_proof_serialize(&f, &bv_circuit_data_verifier(d)->circuit_digest, proof, len, st);
     bv_proof_free(&f);
     p->stats.proofs++;
     p->stats.t_final += now_s() - t;

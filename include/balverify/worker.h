@@ -8,10 +8,11 @@
  *   signal is seen within a second; nothing -> "waiting for tasks" and lease
  *   again) -> the task function -> by its outcome:
  *     DONE     complete the item (results were saved before);
- *     PENDING  an input is still pending: the item is returned to the far
- *              end of the queue (bv_wq_release) and the worker pauses
- *              pending_pause_ms before leasing again; never "done" with a
- *              substitute input;
+ *     PENDING  an input is still pending (the task waited pending_wait_ms
+ *              for it): the item is returned to the far end of the queue
+ *              (bv_wq_release) and the next one leased; after two such
+ *              items in a row the worker pauses pending_pause_ms. Never
+ *              "done" with a substitute input;
  *     BAD      the item cannot be processed (bad payload, missing or
  *              malformed input, a stored proof that does not verify): set
  *              aside under P:failed with the reason, logged as
@@ -64,7 +65,7 @@ typedef struct {
     int quiet;              /* no per-task lines on stdout */
 } bv_worker_opts;
 
-/* Defaults: 20 s, 30 s, no run-for limit, wait 5 s polling every 250 ms,
+/* Defaults: 20 s, 30 s, no run-for limit, wait 2 s polling every 250 ms,
  * pause 1 s after a release and 10 s after an error (DendrETH's). */
 void bv_worker_opts_default(bv_worker_opts *o);
 

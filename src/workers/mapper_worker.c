@@ -19,7 +19,11 @@ struct bv_mapper_worker {
     char dir[1024];
     bv_plonk_config cfg;
     bv_proof_store *store;
-    bv_cm_level *levels[BV_CM_TOP_LEVEL + 1];
+    bv_cm_level *levels[BV_CM_TOP_LEVEL + 1]; /* prover data, loaded on first proof */
+    /* verifier data of each level (its .circuit file), to check children */
+    bv_verifier_data vd[BV_CM_TOP_LEVEL + 1];
+    bv_common_data cd[BV_CM_TOP_LEVEL + 1];
+    int have_vd[BV_CM_TOP_LEVEL + 1];
     bv_mapper_stats stats;
 };
 
@@ -101,8 +105,11 @@ void bv_mapper_worker_free(bv_mapper_worker *m)
 {
     if (!m)
         return;
-    for (int k = 0; k <= BV_CM_TOP_LEVEL; k++)
+    for (int k = 0; k <= BV_CM_TOP_LEVEL; k++) {
         bv_cm_level_free(m->levels[k]);
+        if (m->have_vd[k])
+            bv_common_data_release(&m->cd[k]);
+    }
     bv_proof_store_close(m->store);
     free(m);
 }
@@ -120,6 +127,19 @@ static bv_err level(bv_mapper_worker *m, uint32_t k, const bv_cm_level **out, bv
             return bv_fail_ctx(st, "loading commitment mapper level %u", k);
     }
     *out = m->levels[k];
+    return BV_OK;
+}
+
+static bv_err verifier(bv_mapper_worker *m, uint32_t k, bv_status *st)
+{
+    if (m->have_vd[k])
+        return BV_OK;
+    char name[64];
+    bv_cm_circuit_name(k, name, sizeof name);
+    bv_err e = bv_circuit_dir_load_verifier(m->dir, name, &m->cfg, &m->vd[k], &m->cd[k], st);
+    if (e != BV_OK)
+        return e;
+    m->have_vd[k] = 1;
     return BV_OK;
 }
 
@@ -249,14 +269,11 @@ static bv_err fetch_child(bv_mapper_worker *m, bv_worker *w, uint64_t c, unsigne
             return bad(out, st, "%s: done but without roots", where.s);
         if (bv_store_check_key(vp.proof_key, &dst) != BV_OK)
             return bad(out, st, "%s: proofKey: %s", where.s, dst.msg);
-        const bv_cm_level *cl = NULL;
-        e = level(m, k, &cl, st);
+        e = verifier(m, k, st);
         if (e != BV_OK)
             return e;
-        const bv_circuit_data *cd = bv_cm_level_data(cl);
         bv_status_clear(&dst);
-        e = bv_worker_get_proof(m->store, vp.proof_key, bv_circuit_data_verifier(cd),
-                                bv_circuit_data_common(cd), p, &dst);
+        e = bv_worker_get_proof(m->store, vp.proof_key, &m->vd[k], &m->cd[k], p, &dst);
         if (e == BV_ERR_NET || e == BV_ERR_NOMEM) {
             *st = dst;
             return e;

@@ -31,7 +31,7 @@ void bv_worker_opts_default(bv_worker_opts *o)
     o->stop_after_s = 20;
     o->lease_for_s = 30;
     o->run_for_min = 0;
-    o->pending_wait_ms = 5000;
+    o->pending_wait_ms = 2000;
     o->pending_poll_ms = 250;
     o->pending_pause_ms = 1000;
     o->error_pause_ms = 10000;
@@ -181,7 +181,7 @@ bv_err bv_worker_run(const bv_worker_opts *o, bv_worker_task_fn fn, void *ctx,
         return e;
     double start = bv_worker_now_ms();
     double waiting_since = -1;
-    int net_down = 0;
+    int net_down = 0, pending_run = 0;
     while (!g_stop) {
         if (o->run_for_min > 0 && bv_worker_now_ms() - start >= o->run_for_min * 60e3) {
             logf_line(&w, stdout, "--run-for %.3g min reached", o->run_for_min);
@@ -226,13 +226,20 @@ bv_err bv_worker_run(const bv_worker_opts *o, bv_worker_task_fn fn, void *ctx,
         bv_status_clear(&tst);
         bv_err te = fn(&w, ctx, &it, &out, &tst);
         w.item = NULL;
+        if (te != BV_OK || out != BV_TASK_PENDING)
+            pending_run = 0;
         if (te == BV_OK && out == BV_TASK_DONE) {
             if (retry_op(&w, op_complete, it.id, "complete", 1) == BV_OK)
                 stats->done++;
         } else if (te == BV_OK && out == BV_TASK_PENDING) {
             stats->pending++;
+            if (!o->quiet)
+                logf_line(&w, stdout, "item %s returned to the queue: %s", it.id, tst.msg);
             retry_op(&w, op_release, it.id, "release", 0);
-            sleep_ms(o->pending_pause_ms);
+            /* the next item may well be ready: pause only when the items
+             * keep coming back pending */
+            if (++pending_run >= 2)
+                sleep_ms(o->pending_pause_ms);
         } else if (te == BV_OK && out == BV_TASK_BAD) {
             stats->set_aside++;
             logf_line(&w, stderr, "item %s set aside: %s", it.id, tst.msg);

@@ -161,8 +161,8 @@ int main(int argc, char **argv)
     for (uint32_t k = 0; k < 3; k++)
         if (bv_cm_level_build(&cfg, k, k ? lv[k - 1] : NULL, &lv[k], &st) != BV_OK)
             die("build", &st);
-    printf("commitment mapper circuits, %s configuration (levels 0..2 built in %.1f s)\n",
-           config, wall() - b0);
+    printf("commitment mapper circuits, %s configuration (levels 0..2 built in %.1f s)\n", config,
+           wall() - b0);
     const uint32_t rows_leaf = bv_cm_level_rows(lv[0]), rows_node = bv_cm_level_rows(lv[2]);
     const uint32_t deg_leaf = bv_circuit_data_common(bv_cm_level_data(lv[0]))->degree_bits;
     const uint32_t deg_node = bv_circuit_data_common(bv_cm_level_data(lv[2]))->degree_bits;

@@ -72,8 +72,8 @@ bv_err bv_mapper_worker_new(const char *circuits_dir, const bv_plonk_config *cfg
 void bv_mapper_worker_free(bv_mapper_worker *m);
 
 /* The task function for bv_worker_run (ctx = the bv_mapper_worker). */
-bv_err bv_mapper_worker_task(bv_worker *w, void *ctx, const bv_wq_item *item,
-                             bv_task_outcome *out, bv_status *st);
+bv_err bv_mapper_worker_task(bv_worker *w, void *ctx, const bv_wq_item *item, bv_task_outcome *out,
+                             bv_status *st);
 
 const bv_mapper_stats *bv_mapper_worker_stats(const bv_mapper_worker *m);
 

@@ -8,8 +8,9 @@
  *   signal is seen within a second; nothing -> "waiting for tasks" and lease
  *   again) -> the task function -> by its outcome:
  *     DONE     complete the item (results were saved before);
- *     PENDING  an input is still pending (the task waited pending_wait_ms
- *              for it): the item is returned to the far end of the queue
+ *     PENDING  an input is still pending (the task waited for it while
+ *              the queue was empty, at most pending_wait_ms; not at all
+ *              when other items wait): the item is returned to the far end of the queue
  *              (bv_wq_release) and the next one leased; after two such
  *              items in a row the worker pauses pending_pause_ms. Never
  *              "done" with a substitute input;
@@ -52,17 +53,17 @@ typedef enum {
 } bv_task_outcome;
 
 typedef struct {
-    const char *name;       /* program name, prefix of every log line */
-    const char *redis_uri;  /* redis://HOST[:PORT][/DB] */
-    const char *queue;      /* work-queue prefix */
-    int stop_after_s;       /* blocking pop timeout (0: non-blocking, polled every second) */
-    int lease_for_s;        /* lease TTL (>= 1) */
-    double run_for_min;     /* wall-clock bound of the loop; <= 0: none */
-    int pending_wait_ms;    /* how long one task waits for a pending input before release */
-    int pending_poll_ms;    /* between two looks at a pending input */
-    int pending_pause_ms;   /* after releasing an item whose input is pending */
-    int error_pause_ms;     /* after a task failed with an error */
-    int quiet;              /* no per-task lines on stdout */
+    const char *name;      /* program name, prefix of every log line */
+    const char *redis_uri; /* redis://HOST[:PORT][/DB] */
+    const char *queue;     /* work-queue prefix */
+    int stop_after_s;      /* blocking pop timeout (0: non-blocking, polled every second) */
+    int lease_for_s;       /* lease TTL (>= 1) */
+    double run_for_min;    /* wall-clock bound of the loop; <= 0: none */
+    int pending_wait_ms;   /* how long one task waits for a pending input before release */
+    int pending_poll_ms;   /* between two looks at a pending input */
+    int pending_pause_ms;  /* after releasing an item whose input is pending */
+    int error_pause_ms;    /* after a task failed with an error */
+    int quiet;             /* no per-task lines on stdout */
 } bv_worker_opts;
 
 /* Defaults: 20 s, 30 s, no run-for limit, wait 2 s polling every 250 ms,
@@ -96,8 +97,9 @@ bv_redis *bv_worker_redis(bv_worker *w);
 const bv_worker_opts *bv_worker_options(const bv_worker *w);
 
 /* For a task that found an input pending: sleeps one poll interval,
- * renewing the item's lease. Returns 1 when the task should give up (it has
- * waited pending_wait_ms in all, or a stop was requested), 0 to look again. */
+ * renewing the item's lease. Returns 1 when the task should give up (other
+ * items are queued, it has waited pending_wait_ms in all, or a stop was
+ * requested), 0 to look again. */
 int bv_worker_wait_pending(bv_worker *w);
 
 /* Milliseconds since an arbitrary start (monotonic). */

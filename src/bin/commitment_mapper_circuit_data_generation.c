@@ -132,9 +132,8 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        if (i + 1 >= argc ||
-            (strcmp(a, "--level") && strcmp(a, "-l") && strcmp(a, "--circuits") &&
-             strcmp(a, "--config"))) {
+        if (i + 1 >= argc || (strcmp(a, "--level") && strcmp(a, "-l") && strcmp(a, "--circuits") &&
+                              strcmp(a, "--config"))) {
             fprintf(stderr, "%s: error: %s %s\n", prog, a,
                     i + 1 >= argc && (!strcmp(a, "--level") || !strcmp(a, "-l") ||
                                       !strcmp(a, "--circuits") || !strcmp(a, "--config"))

@@ -37,14 +37,22 @@ typedef struct {
 
 static target node_target(uint64_t gindex, unsigned depth, uint64_t slot)
 {
-    target t = {0, depth, gindex, slot, bv_key_validator_proof(gindex, slot),
+    target t = {0,
+                depth,
+                gindex,
+                slot,
+                bv_key_validator_proof(gindex, slot),
                 bv_key_validator_proof_storage(gindex, slot)};
     return t;
 }
 
 static target zero_target(unsigned depth)
 {
-    target t = {1, depth, 0, 0, bv_key_validator_proof_zeroes(depth),
+    target t = {1,
+                depth,
+                0,
+                0,
+                bv_key_validator_proof_zeroes(depth),
                 bv_key_validator_proof_storage_zeroes(depth)};
     return t;
 }
@@ -215,9 +223,8 @@ static void log_proof(const char *what, const target *t, uint32_t k, double ms)
 
 /* Reads one child proof (see the header for the rules). *out stays DONE
  * when p was filled. */
-static bv_err fetch_child(bv_mapper_worker *m, bv_worker *w, uint64_t c, unsigned dc,
-                          uint64_t slot, int zero_only, bv_proof *p, bv_task_outcome *out,
-                          bv_status *st)
+static bv_err fetch_child(bv_mapper_worker *m, bv_worker *w, uint64_t c, unsigned dc, uint64_t slot,
+                          int zero_only, bv_proof *p, bv_task_outcome *out, bv_status *st)
 {
     bv_redis *r = bv_worker_redis(w);
     uint32_t k = BV_CM_TOP_LEVEL - dc;
@@ -324,8 +331,8 @@ static bv_err do_node(bv_mapper_worker *m, bv_worker *w, const target *t, bv_tas
     if (e != BV_OK)
         return e;
     bv_proof left, right;
-    e = fetch_child(m, w, t->zero ? 0 : 2 * t->gindex, t->depth + 1, t->slot, t->zero, &left,
-                    out, st);
+    e = fetch_child(m, w, t->zero ? 0 : 2 * t->gindex, t->depth + 1, t->slot, t->zero, &left, out,
+                    st);
     if (e != BV_OK || *out != BV_TASK_DONE)
         return e;
     if (t->zero) {
@@ -428,8 +435,8 @@ static bv_err read_validator(bv_redis *r, uint64_t i, uint64_t slot, bv_validato
     return BV_OK;
 }
 
-bv_err bv_mapper_worker_task(bv_worker *w, void *ctx, const bv_wq_item *item,
-                             bv_task_outcome *out, bv_status *st)
+bv_err bv_mapper_worker_task(bv_worker *w, void *ctx, const bv_wq_item *item, bv_task_outcome *out,
+                             bv_status *st)
 {
     bv_mapper_worker *m = ctx;
     bv_redis *r = bv_worker_redis(w);
@@ -445,8 +452,7 @@ bv_err bv_mapper_worker_task(bv_worker *w, void *ctx, const bv_wq_item *item,
     switch (t.tag) {
     case BV_MAPPER_UPDATE_PROOF_NODE:
         if (t.a == 0 || t.a >= BV_REGISTRY_LIMIT)
-            return bad(out, st, "UPDATE_PROOF_NODE: gindex %" PRIu64 " is not an inner node",
-                       t.a);
+            return bad(out, st, "UPDATE_PROOF_NODE: gindex %" PRIu64 " is not an inner node", t.a);
         tg = node_target(t.a, depth_of(t.a), t.b);
         break;
     case BV_MAPPER_PROVE_ZERO_FOR_DEPTH:

@@ -100,11 +100,15 @@ int bv_worker_wait_pending(bv_worker *w)
 {
     if (g_stop || w->waited_ms >= w->o->pending_wait_ms)
         return 1;
+    /* other items are waiting: give this one back at once and do them */
+    long long queued = 0;
+    bv_status ignored;
+    if (bv_wq_lengths(w->r, &w->q, &queued, NULL, &ignored) == BV_OK && queued > 0)
+        return 1;
     double t0 = bv_worker_now_ms();
     sleep_ms(w->o->pending_poll_ms);
     w->waited_ms += bv_worker_now_ms() - t0;
     if (w->item) {
-        bv_status ignored;
         int renewed;
         bv_wq_renew(w->r, &w->q, w->item->id, w->o->lease_for_s, &renewed, &ignored);
     }
@@ -168,8 +172,7 @@ bv_err bv_worker_run(const bv_worker_opts *o, bv_worker_task_fn fn, void *ctx,
     if (o->lease_for_s < 1)
         return bv_fail(st, BV_ERR_ARG, "--lease-for: %d s, must be at least 1", o->lease_for_s);
     if (o->stop_after_s < 0)
-        return bv_fail(st, BV_ERR_ARG, "--stop-after: %d s, must not be negative",
-                       o->stop_after_s);
+        return bv_fail(st, BV_ERR_ARG, "--stop-after: %d s, must not be negative", o->stop_after_s);
     bv_worker w;
     memset(&w, 0, sizeof w);
     w.o = o;
@@ -246,8 +249,7 @@ bv_err bv_worker_run(const bv_worker_opts *o, bv_worker_task_fn fn, void *ctx,
             bv_status ast;
             for (;;) {
                 bv_status_clear(&ast);
-                bv_err ae = bv_wq_set_aside(w.r, &w.q, it.id, tst.msg, it.data, it.len, NULL,
-                                            &ast);
+                bv_err ae = bv_wq_set_aside(w.r, &w.q, it.id, tst.msg, it.data, it.len, NULL, &ast);
                 if (ae != BV_ERR_NET || g_stop)
                     break;
                 sleep_ms(500);

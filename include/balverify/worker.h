@@ -31,6 +31,10 @@
  *  - SIGTERM/SIGINT (bv_worker_install_signals) let the current task finish
  *    and then stop the loop; a task waiting for a pending input gives up at
  *    once and its item is released. --run-for is checked before each lease.
+ *  - While a task runs, a thread with its own connection renews the item's
+ *    lease every lease_for/3 seconds, so a proof longer than the lease is
+ *    not handed to a second worker; a process that dies stops renewing and
+ *    its item is re-queued by the cleaner once the lease expires.
  *  - The loop holds one Redis connection; tasks use bv_worker_redis().
  */
 #ifndef BALVERIFY_WORKER_H

@@ -2,6 +2,7 @@
  * worker.c - the lease loop and proof-store helpers shared by the proving
  * workers (include/balverify/worker.h).
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,94 @@
 #include "balverify/worker.h"
 
 static volatile sig_atomic_t g_stop;
+
+/* Renews the lease of the item being processed every lease/3 seconds from
+ * a thread with its own connection, so a proof longer than the lease is not
+ * handed to another worker; a killed process stops renewing with it. */
+typedef struct {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int running, quit, active;
+    char id[BV_WQ_ID_MAX];
+    bv_redis *r;
+    const bv_work_queue *q;
+    int lease_s;
+} keepalive;
+
+static void *ka_main(void *arg)
+{
+    keepalive *k = arg;
+    long period_ms = k->lease_s * 1000L / 3;
+    if (period_ms < 300)
+        period_ms = 300;
+    pthread_mutex_lock(&k->mu);
+    while (!k->quit) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += period_ms / 1000;
+        until.tv_nsec += (period_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&k->cv, &k->mu, &until);
+        if (k->quit || !k->active)
+            continue;
+        char id[BV_WQ_ID_MAX];
+        memcpy(id, k->id, sizeof id);
+        pthread_mutex_unlock(&k->mu);
+        bv_status ignored;
+        int renewed;
+        bv_wq_renew(k->r, k->q, id, k->lease_s, &renewed, &ignored);
+        pthread_mutex_lock(&k->mu);
+    }
+    pthread_mutex_unlock(&k->mu);
+    return NULL;
+}
+
+static void ka_start(keepalive *k, const char *uri, const bv_work_queue *q, int lease_s)
+{
+    memset(k, 0, sizeof *k);
+    bv_status ignored;
+    if (bv_redis_connect_uri(&k->r, uri, 10000, &ignored) != BV_OK)
+        return; /* the first lease would fail too; the loop reports it */
+    k->q = q;
+    k->lease_s = lease_s;
+    pthread_mutex_init(&k->mu, NULL);
+    pthread_cond_init(&k->cv, NULL);
+    if (pthread_create(&k->th, NULL, ka_main, k) != 0) {
+        bv_redis_free(k->r);
+        k->r = NULL;
+        return;
+    }
+    k->running = 1;
+}
+
+static void ka_set(keepalive *k, const char *id)
+{
+    if (!k->running)
+        return;
+    pthread_mutex_lock(&k->mu);
+    k->active = id != NULL;
+    if (id)
+        snprintf(k->id, sizeof k->id, "%s", id);
+    pthread_mutex_unlock(&k->mu);
+}
+
+static void ka_stop(keepalive *k)
+{
+    if (!k->running)
+        return;
+    pthread_mutex_lock(&k->mu);
+    k->quit = 1;
+    pthread_cond_signal(&k->cv);
+    pthread_mutex_unlock(&k->mu);
+    pthread_join(k->th, NULL);
+    pthread_mutex_destroy(&k->mu);
+    pthread_cond_destroy(&k->cv);
+    bv_redis_free(k->r);
+}
 
 struct bv_worker {
     const bv_worker_opts *o;
@@ -182,6 +271,8 @@ bv_err bv_worker_run(const bv_worker_opts *o, bv_worker_task_fn fn, void *ctx,
     e = bv_redis_connect_uri(&w.r, o->redis_uri, 10000, st);
     if (e != BV_OK)
         return e;
+    keepalive ka;
+    ka_start(&ka, o->redis_uri, &w.q, o->lease_for_s);
     double start = bv_worker_now_ms();
     double waiting_since = -1;
     int net_down = 0, pending_run = 0;
@@ -227,7 +318,9 @@ bv_err bv_worker_run(const bv_worker_opts *o, bv_worker_task_fn fn, void *ctx,
         bv_task_outcome out = BV_TASK_DONE;
         bv_status tst;
         bv_status_clear(&tst);
+        ka_set(&ka, it.id);
         bv_err te = fn(&w, ctx, &it, &out, &tst);
+        ka_set(&ka, NULL);
         w.item = NULL;
         if (te != BV_OK || out != BV_TASK_PENDING)
             pending_run = 0;
@@ -263,6 +356,7 @@ bv_err bv_worker_run(const bv_worker_opts *o, bv_worker_task_fn fn, void *ctx,
         }
         bv_wq_item_free(&it);
     }
+    ka_stop(&ka);
     bv_redis_free(w.r);
     return BV_OK;
 }

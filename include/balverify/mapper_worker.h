@@ -43,7 +43,9 @@
  * Circuits come from one circuits directory written by
  * commitment_mapper_circuit_data_generation with the configuration the
  * worker is given (a directory of another configuration, or missing levels,
- * are refused at start); each level is loaded once, on first use.
+ * are refused at start); each level is loaded on first use and kept (at
+ * most max_loaded levels, least recently used dropped first; all 41 by
+ * default: about 50 MB per level in the test configuration).
  */
 #ifndef BALVERIFY_MAPPER_WORKER_H
 #define BALVERIFY_MAPPER_WORKER_H
@@ -60,6 +62,7 @@ typedef struct {
     long long skipped; /* tasks found already done */
     long long per_level[BV_CM_TOP_LEVEL + 1];
     double prove_ms; /* time in the prover */
+    long long loads; /* level prover data loaded */
 } bv_mapper_stats;
 
 typedef struct bv_mapper_worker bv_mapper_worker;
@@ -70,6 +73,8 @@ typedef struct bv_mapper_worker bv_mapper_worker;
 bv_err bv_mapper_worker_new(const char *circuits_dir, const bv_plonk_config *cfg,
                             const char *store_uri, bv_mapper_worker **out, bv_status *st);
 void bv_mapper_worker_free(bv_mapper_worker *m);
+/* Keep at most n (1..41) levels' prover data in memory. */
+void bv_mapper_worker_set_max_loaded(bv_mapper_worker *m, int n);
 
 /* The task function for bv_worker_run (ctx = the bv_mapper_worker). */
 bv_err bv_mapper_worker_task(bv_worker *w, void *ctx, const bv_wq_item *item, bv_task_outcome *out,

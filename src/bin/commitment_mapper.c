@@ -5,14 +5,15 @@
  *
  *   commitment_mapper [--redis URI] [--stop-after S] [--lease-for S] [LEASE_FOR]
  *                     [--run-for MIN] [--circuits DIR] [--proof-storage URI]
- *                     [--config standard|test]
+ *                     [--config standard|test] [--max-loaded-levels N]
  *
  * Defaults: redis://127.0.0.1:6379/, --stop-after 20 (blocking pop timeout),
  * --lease-for 30 (lease TTL; a bare trailing number is accepted too, as
  * DendrETH's positional lease_for), no --run-for limit (minutes), circuits/,
  * the proof storage in the same Redis (DendrETH's redis storage type;
  * `file:DIR` keeps one file per key), the standard configuration (the
- * circuits directory must hold that configuration).
+ * circuits directory must hold that configuration), every level kept in
+ * memory once loaded (--max-loaded-levels N keeps the N most recently used).
  * Runs until SIGTERM/SIGINT (the current task is finished or, when it waits
  * for a pending input, returned to the queue) or --run-for; an empty queue
  * prints "Waiting for task..." every --stop-after seconds. One line per
@@ -32,7 +33,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: %s [--redis URI] [--stop-after S] [--lease-for S] [--run-for MIN]\n"
-            "          [--circuits DIR] [--proof-storage URI] [--config standard|test]\n",
+            "          [--circuits DIR] [--proof-storage URI] [--config standard|test]\n"
+            "          [--max-loaded-levels N]\n",
             prog);
 }
 
@@ -57,7 +59,7 @@ int main(int argc, char **argv)
     o.queue = bv_queue_mapper().s;
     const char *dir = "circuits", *store = NULL, *config = "standard";
     bv_err e = BV_OK;
-    int have_lease = 0;
+    int have_lease = 0, max_loaded = BV_CM_TOP_LEVEL + 1;
     for (int i = 1; i < argc && e == BV_OK; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -72,7 +74,7 @@ int main(int argc, char **argv)
         int known = !strcmp(a, "--redis") || !strcmp(a, "-r") || !strcmp(a, "--stop-after") ||
                     !strcmp(a, "--lease-for") || !strcmp(a, "--run-for") ||
                     !strcmp(a, "--circuits") || !strcmp(a, "--proof-storage") ||
-                    !strcmp(a, "--config");
+                    !strcmp(a, "--config") || !strcmp(a, "--max-loaded-levels");
         if (!known) {
             e = bv_fail(&st, BV_ERR_ARG, "%s is not an option (try --help)", a);
             break;
@@ -98,6 +100,11 @@ int main(int argc, char **argv)
             if (errno || !*v || *end || !(o.run_for_min > 0))
                 e = bv_fail(&st, BV_ERR_ARG, "--run-for: '%s' is not a positive number of minutes",
                             v);
+        } else if (!strcmp(a, "--max-loaded-levels")) {
+            e = parse_int(v, a, BV_CM_TOP_LEVEL + 1, &max_loaded, &st);
+            if (e == BV_OK && max_loaded < 1)
+                e = bv_fail(&st, BV_ERR_ARG, "--max-loaded-levels: must be 1..%d",
+                            BV_CM_TOP_LEVEL + 1);
         } else if (!strcmp(a, "--circuits")) {
             dir = v;
         } else if (!strcmp(a, "--proof-storage")) {
@@ -118,6 +125,8 @@ int main(int argc, char **argv)
     bv_mapper_worker *m = NULL;
     if (e == BV_OK)
         e = bv_mapper_worker_new(dir, &cfg, store, &m, &st);
+    if (m)
+        bv_mapper_worker_set_max_loaded(m, max_loaded);
     bv_worker_stats ws;
     memset(&ws, 0, sizeof ws);
     if (e == BV_OK) {
@@ -131,9 +140,9 @@ int main(int argc, char **argv)
         const bv_mapper_stats *s = bv_mapper_worker_stats(m);
         printf("%s: %lld proofs made (%lld leaves, %lld nodes, %lld zero subtrees) in %.1f s of "
                "proving; %lld already proven; %lld returned pending; %lld set aside; %lld "
-               "failed\n",
+               "failed; %lld level loads\n",
                prog, s->leaves + s->nodes + s->zeroes, s->leaves, s->nodes, s->zeroes,
-               s->prove_ms / 1e3, s->skipped, ws.pending, ws.set_aside, ws.errors);
+               s->prove_ms / 1e3, s->skipped, ws.pending, ws.set_aside, ws.errors, s->loads);
         bv_mapper_worker_free(m);
     }
     if (e != BV_OK) {

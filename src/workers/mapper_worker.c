@@ -24,6 +24,8 @@ struct bv_mapper_worker {
     bv_verifier_data vd[BV_CM_TOP_LEVEL + 1];
     bv_common_data cd[BV_CM_TOP_LEVEL + 1];
     int have_vd[BV_CM_TOP_LEVEL + 1];
+    unsigned long long last_use[BV_CM_TOP_LEVEL + 1], uses;
+    int max_loaded, loaded;
     bv_mapper_stats stats;
 };
 
@@ -100,6 +102,7 @@ bv_err bv_mapper_worker_new(const char *circuits_dir, const bv_plonk_config *cfg
         return bv_fail(st, BV_ERR_NOMEM, "out of memory");
     snprintf(m->dir, sizeof m->dir, "%s", circuits_dir);
     m->cfg = *cfg;
+    m->max_loaded = BV_CM_TOP_LEVEL + 1;
     e = bv_proof_store_open(store_uri, 1, &m->store, st);
     if (e != BV_OK) {
         free(m);
@@ -127,13 +130,30 @@ const bv_mapper_stats *bv_mapper_worker_stats(const bv_mapper_worker *m)
     return &m->stats;
 }
 
+void bv_mapper_worker_set_max_loaded(bv_mapper_worker *m, int n)
+{
+    m->max_loaded = n < 1 ? 1 : n > BV_CM_TOP_LEVEL + 1 ? BV_CM_TOP_LEVEL + 1 : n;
+}
+
 static bv_err level(bv_mapper_worker *m, uint32_t k, const bv_cm_level **out, bv_status *st)
 {
     if (!m->levels[k]) {
+        while (m->loaded >= m->max_loaded) { /* drop the least recently used */
+            int lru = -1;
+            for (int j = 0; j <= BV_CM_TOP_LEVEL; j++)
+                if (m->levels[j] && (lru < 0 || m->last_use[j] < m->last_use[lru]))
+                    lru = j;
+            bv_cm_level_free(m->levels[lru]);
+            m->levels[lru] = NULL;
+            m->loaded--;
+        }
         bv_err e = bv_cm_level_load(m->dir, k, &m->cfg, &m->levels[k], st);
         if (e != BV_OK)
             return bv_fail_ctx(st, "loading commitment mapper level %u", k);
+        m->loaded++;
+        m->stats.loads++;
     }
+    m->last_use[k] = ++m->uses;
     *out = m->levels[k];
     return BV_OK;
 }

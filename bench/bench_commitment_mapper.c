@@ -12,7 +12,7 @@
  * to run many workers). Bars (docs/PERFORMANCE.md): leaf <= 2^14 rows,
  * node <= 2^13 rows, (a) <= 5,000 core-hours.
  *
- *   bench_commitment_mapper [--config standard|test] [--reps R]
+ *   bench_commitment_mapper [--config standard|test] [--reps R] [--rows-only 1]
  */
 #include <omp.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "balverify/commitment_mapper.h"
+#include "balverify/recursion.h"
 
 static void die(const char *what, const bv_status *st)
 {
@@ -143,12 +144,14 @@ static timing time_node(const bv_cm_level *node, const bv_proof *l, const bv_pro
 int main(int argc, char **argv)
 {
     const char *config = "standard";
-    int reps = 3;
+    int reps = 3, rows_only = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--config"))
             config = argv[i + 1];
         else if (!strcmp(argv[i], "--reps"))
             reps = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--rows-only"))
+            rows_only = atoi(argv[i + 1]);
     }
     if (reps < 1)
         reps = 1;
@@ -171,6 +174,17 @@ int main(int argc, char **argv)
            rows_leaf, deg_leaf, deg_leaf <= 14 ? "met" : "MISSED", bv_cm_level_rows(lv[1]),
            rows_node, deg_node, deg_node <= 13 ? "met" : "MISSED");
 
+    char rep[1024];
+    bv_rec_row_report(bv_cm_level_data(lv[2]), rep, sizeof rep);
+    printf("node rows by gate: %s\n", rep);
+    bv_rec_row_report(bv_cm_level_data(lv[0]), rep, sizeof rep);
+    printf("leaf rows by gate: %s\n", rep);
+
+    if (rows_only) {
+        for (int k = 0; k < 3; k++)
+            bv_cm_level_free(lv[k]);
+        return 0;
+    }
     /* children for the node timings: two leaves -> two level-1 proofs */
     bv_proof leaf, n1;
     if (bv_cm_prove_leaf(lv[0], NULL, &leaf, &st) != BV_OK)

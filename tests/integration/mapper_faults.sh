@@ -191,8 +191,8 @@ echo "tasks $N: $MADE proofs made, $SKIPPED found already proven"
 # bad items set aside with their reasons
 [ "$(rcli LLEN validator_proof_queue:failed)" = $NBAD ] || fail "$(rcli LLEN validator_proof_queue:failed) items set aside, expected $NBAD"
 FAILED=$(rcli LRANGE validator_proof_queue:failed 0 -1)
-for reason in "payload of 2 bytes" "validator:999:slot_lookup has no slot" "validator:500:$S: effectiveBalance" \
-  "is not an inner node" "depth 40 not in 0..39"; do
+for reason in "needs 9 bytes, got 2" "validator:999:slot_lookup has no slot" "validator:500:$S: effectiveBalance: chunk has non-zero high bytes" \
+  "is not an inner node" "depth 40 out of 0..39"; do
   echo "$FAILED" | grep -q "$reason" || fail "no item set aside for '$reason': $FAILED"
 done
 [ "$(cat "$TMP"/w*.log | grep -c 'set aside: ')" = $NBAD ] || fail "set-aside items not logged"

@@ -69,7 +69,7 @@ PY
 
 # ---- 1. the first slot ----------------------------------------------------
 "$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --run-once
-N1=$(rcli LLEN validator_proof_queue:queue)
+N1=$(queued_tasks)
 # 16 leaves + their ancestors + the zero leaf + 40 zero subtrees
 WANT1=$(( $(expected_tasks "$(seq -s, 0 15)") + 41 ))
 [ "$N1" = "$WANT1" ] || fail "the feeder queued $N1 tasks, expected $WANT1"
@@ -89,7 +89,7 @@ check_root $S1 "$TMP/s1.ssz" "$CIRC" || fail "slot $S1 root"
 # ---- 2. the second slot: only what changed is proven again -----------------
 CHANGED=3,10,13,16,17,18,19
 "$BIN/get_changed_validators" --redis-port "$REDIS_PORT" --state "$TMP/s1.ssz" --state "$TMP/s2.ssz"
-N2=$(rcli LLEN validator_proof_queue:queue)
+N2=$(queued_tasks) # the workers are running: count queue and processing at once
 WANT2=$(expected_tasks $CHANGED)
 [ "$N2" = "$WANT2" ] || fail "the feeder queued $N2 tasks for slot $S2, expected $WANT2 (leaves $CHANGED and ancestors)"
 echo "== slot $S2: $N2 tasks (leaves $CHANGED and their distinct ancestors)"

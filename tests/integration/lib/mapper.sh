@@ -49,6 +49,13 @@ mapper_drain() {
   done
 }
 
+# queued_tasks: items in validator_proof_queue, waiting or leased (one atomic
+# read, so a worker's pop in between does not hide an item)
+queued_tasks() {
+  rcli EVAL "return redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2])" 2 \
+    validator_proof_queue:queue validator_proof_queue:processing
+}
+
 # redis_get_bytes KEY FILE: the exact bytes of a string key
 redis_get_bytes() {
   python3 - "$REDIS_PORT" "$1" "$2" <<'PY'

@@ -237,8 +237,11 @@ static bv_err retry_op(bv_worker *w, redis_op op, const char *id, const char *wh
     for (int attempt = 0;; attempt++) {
         bv_status_clear(&st);
         bv_err e = op(w, id, &st);
-        if (e != BV_ERR_NET)
+        if (e != BV_ERR_NET) {
+            if (attempt > 0)
+                logf_line(w, stderr, "Redis answers again (%s of item %s)", what, id);
             return e;
+        }
         if (attempt == 0)
             logf_line(w, stderr, "%s of item %s: %s; retrying", what, id, st.msg);
         /* after a stop request keep trying a little (a completed result must

@@ -172,7 +172,7 @@ static bv_err verifier(bv_mapper_worker *m, uint32_t k, bv_status *st)
 }
 
 /* 1 when t's result is saved: its JSON says done and names t's storage key,
- * whose bytes exist. */
+ * whose bytes exist (and, for the root, validators_root:{slot} exists). */
 static bv_err already_done(bv_mapper_worker *m, bv_redis *r, const target *t, int *done,
                            bv_status *st)
 {
@@ -190,6 +190,13 @@ static bv_err already_done(bv_mapper_worker *m, bv_redis *r, const target *t, in
     free(json);
     if (!ok)
         return BV_OK;
+    if (!t->zero && t->gindex == 1) { /* the root also writes validators_root */
+        bv_key k = bv_key_validators_root(t->slot);
+        int have;
+        e = bv_redis_exists(r, k.s, &have, st);
+        if (e != BV_OK || !have)
+            return e;
+    }
     return bv_store_exists(m->store, t->storage.s, done, st);
 }
 

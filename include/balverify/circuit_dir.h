@@ -40,6 +40,11 @@ bv_err bv_circuit_dir_load(const char *dir, const char *name, const bv_plonk_con
  * (bv_common_data_release() it). */
 bv_err bv_circuit_dir_load_verifier(const char *dir, const char *name, const bv_plonk_config *cfg,
                                     bv_verifier_data *vd, bv_common_data *cd, bv_status *st);
+/* Every DIR/\*.circuit file was made with configuration cfg (a directory
+ * that does not exist or holds no circuit passes); otherwise BV_ERR_ARG
+ * naming the first file of another configuration. Unreadable or damaged
+ * files are left to the loader (which names them). */
+bv_err bv_circuit_dir_check_config(const char *dir, const bv_plonk_config *cfg, bv_status *st);
 /* 1 when two configurations have the same parameters (names aside). */
 int bv_plonk_config_same(const bv_plonk_config *a, const bv_plonk_config *b);
 

@@ -133,6 +133,15 @@ bv_err bv_wq_light_clean(bv_redis *r, const bv_work_queue *q, bv_wq_clean_stats 
 bv_err bv_wq_set_aside(bv_redis *r, const bv_work_queue *q, const char *id, const char *reason,
                        const void *data, size_t len, int *removed, bv_status *st);
 
+/* Return a leased item that cannot be processed yet (an input is still
+ * pending) to the far end of P:queue, so the items already waiting go
+ * first: one script removes the id from P:processing, deletes its lease and,
+ * only if the id was removed and its data still exists, LPUSHes it (what a
+ * producer's add does; to the other clients it looks like an expired lease
+ * re-queued by a cleaner). *released (may be NULL) = 1 when it was pushed. */
+bv_err bv_wq_release(bv_redis *r, const bv_work_queue *q, const char *id, int *released,
+                     bv_status *st);
+
 /* LLEN of P:queue and P:processing (either pointer may be NULL). */
 bv_err bv_wq_lengths(bv_redis *r, const bv_work_queue *q, long long *queued, long long *processing,
                      bv_status *st);

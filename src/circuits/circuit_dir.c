@@ -2,6 +2,7 @@
  * circuit_dir.c - circuit files in a circuits directory
  * (include/balverify/circuit_dir.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,4 +189,33 @@ bv_err bv_circuit_dir_load(const char *dir, const char *name, const bv_plonk_con
                        name);
     }
     return BV_OK;
+}
+
+bv_err bv_circuit_dir_check_config(const char *dir, const bv_plonk_config *cfg, bv_status *st)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? BV_OK
+                               : bv_fail(st, BV_ERR_IO, "cannot read circuits directory %s: %s",
+                                         dir, strerror(errno));
+    bv_err e = BV_OK;
+    struct dirent *de;
+    while (e == BV_OK && (de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n <= 8 || de->d_name[0] == '.' || strcmp(de->d_name + n - 8, ".circuit") != 0)
+            continue;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(n - 8), de->d_name);
+        bv_verifier_data vd;
+        bv_common_data cd;
+        bv_status lst;
+        bv_status_clear(&lst);
+        bv_err le = bv_circuit_dir_load_verifier(dir, name, cfg, &vd, &cd, &lst);
+        if (le == BV_OK)
+            bv_common_data_release(&cd);
+        else if (le == BV_ERR_ARG) /* another configuration; unreadable files are the loader's */
+            e = bv_fail(st, le, "%s", lst.msg);
+    }
+    closedir(d);
+    return e;
 }

@@ -67,6 +67,19 @@ static bv_redis_script s_set_aside =
                     "redis.call('RPUSH', KEYS[4], ARGV[2])\n"
                     "return n\n");
 
+/* Release (return a leased item to the waiting list's far end). KEYS:
+ * processing, lease, queue, item. ARGV: id. Only an id this call removed from
+ * processing and whose data still exists is pushed back, so a release racing
+ * a cleaner or a completer never duplicates or resurrects an item. */
+static bv_redis_script s_release =
+    BV_REDIS_SCRIPT("local n = redis.call('LREM', KEYS[1], 0, ARGV[1])\n"
+                    "redis.call('DEL', KEYS[2])\n"
+                    "if n > 0 and redis.call('EXISTS', KEYS[4]) == 1 then\n"
+                    "  redis.call('LPUSH', KEYS[3], ARGV[1])\n"
+                    "  return 1\n"
+                    "end\n"
+                    "return 0\n");
+
 /* V3 add: only when the data key is new. KEYS: item, queue. ARGV: data, id. */
 static bv_redis_script s_add_v3 =
     BV_REDIS_SCRIPT("if redis.call('SETNX', KEYS[1], ARGV[1]) == 1 then\n"
@@ -638,6 +651,29 @@ bv_err bv_wq_set_aside(bv_redis *r, const bv_work_queue *q, const char *id, cons
         return st_code(st);
     if (removed && rep->type == REDIS_REPLY_INTEGER)
         *removed = rep->integer > 0;
+    freeReplyObject(rep);
+    return BV_OK;
+}
+
+bv_err bv_wq_release(bv_redis *r, const bv_work_queue *q, const char *id, int *released,
+                     bv_status *st)
+{
+    if (released)
+        *released = 0;
+    if (check_id(id, st))
+        return BV_ERR_ARG;
+    char k_item[BV_WQ_KEY_MAX], k_lease[BV_WQ_KEY_MAX];
+    bv_wq_item_key(q, id, k_item);
+    bv_wq_lease_key(q, id, k_lease);
+    const char *keys[4] = {q->k_processing, k_lease, q->k_queue, k_item};
+    const char *args[1] = {id};
+    char what[BV_WQ_KEY_MAX + 16];
+    snprintf(what, sizeof what, "release %s", k_item);
+    redisReply *rep = bv_redis_eval(r, st, what, &s_release, 4, keys, NULL, 1, args, NULL);
+    if (!rep)
+        return st_code(st);
+    if (released && rep->type == REDIS_REPLY_INTEGER)
+        *released = rep->integer > 0;
     freeReplyObject(rep);
     return BV_OK;
 }

@@ -396,6 +396,45 @@ static void test_set_aside_and_renew(void)
     bv_wq_item_free(&it);
 }
 
+/* release: back to the far end of the queue, lease gone; a second release,
+ * or one after the item was completed, pushes nothing. */
+static void test_release(void)
+{
+    NEED_SERVER();
+    flush();
+    bv_work_queue q;
+    bv_status st;
+    bv_wq_init(&q, "t", &st);
+    char a[37], b[37];
+    bv_wq_add(g_r, &q, "a", 1, a, &st);
+    bv_wq_add(g_r, &q, "b", 1, b, &st);
+    bv_wq_item it;
+    int got, released;
+    bv_wq_lease(g_r, &q, 30, 0, 0, &it, &got, &st);
+    CU_ASSERT_STRING_EQUAL(it.id, a);
+    CU_ASSERT_EQUAL(bv_wq_release(g_r, &q, a, &released, &st), BV_OK);
+    CU_ASSERT_EQUAL(released, 1);
+    char k[BV_WQ_KEY_MAX], buf[256], want[256];
+    bv_wq_lease_key(&q, a, k);
+    CU_ASSERT_EQUAL(cmd_int("EXISTS %s", k), 0);
+    lrange("t:processing", buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, "");
+    snprintf(want, sizeof want, "%s,%s", a, b); /* a behind b: b is leased next */
+    lrange("t:queue", buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, want);
+    CU_ASSERT_EQUAL(bv_wq_release(g_r, &q, a, &released, &st), BV_OK);
+    CU_ASSERT_EQUAL(released, 0);
+    bv_wq_item_free(&it);
+    bv_wq_lease(g_r, &q, 30, 0, 0, &it, &got, &st);
+    CU_ASSERT_STRING_EQUAL(it.id, b);
+    bv_wq_complete(g_r, &q, b, NULL, &st);
+    CU_ASSERT_EQUAL(bv_wq_release(g_r, &q, b, &released, &st), BV_OK);
+    CU_ASSERT_EQUAL(released, 0);
+    lrange("t:queue", buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, a);
+    bv_wq_item_free(&it);
+}
+
 static void test_v3_profile(void)
 {
     NEED_SERVER();
@@ -654,6 +693,7 @@ static void register_suites(void)
     bv_cu_add_test("orphan ids: Legacy empty vs drop", test_orphans);
     bv_cu_add_test("light clean and journal drain", test_light_clean);
     bv_cu_add_test("set aside and renew", test_set_aside_and_renew);
+    bv_cu_add_test("release a pending item", test_release);
     bv_cu_add_test("V3 profile", test_v3_profile);
     bv_cu_add_test("duplicate ids", test_duplicates);
     bv_cu_add_test("bad arguments and wrong key types", test_bad_args_and_types);

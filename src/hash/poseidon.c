@@ -11,6 +11,7 @@
  *    accumulate them in 128 bits plus a small overflow counter and reduce once.
  */
 #include "hash/poseidon_internal.h"
+#include "hash/poseidon_mds_freq.h"
 
 #include <string.h>
 
@@ -69,35 +70,20 @@ static inline uint64_t reduce96_nc(uint64_t lo, uint64_t hi)
     return r + (gl_mask_(carry) & GL_EPSILON); /* r < 2^64 - eps on carry */
 }
 
-/* MDS matrix transposed: mds_t[j][r] = M[r][j] = circ[(j - r) mod 12] + diag */
-static const uint64_t mds_t[W][W] = {
-    {25, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15},
-    {15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41},
-    {41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16},
-    {16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2},
-    {2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28},
-    {28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13},
-    {13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13},
-    {13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39},
-    {39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18},
-    {18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34},
-    {34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20},
-    {20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17},
-};
-
-/* Any u64 lanes in, lanes < 2^64 out. Written as a matrix-vector product on
- * 32-bit halves with u64 accumulators (< 264 * 2^32 < 2^41) so the compiler
- * can vectorise the inner loops. */
+/* Any u64 lanes in, lanes < 2^64 out. The circulant part runs on the 32-bit
+ * halves through the small-constant FFT form (poseidon_mds_freq.h); each
+ * half's result is below 264 * 2^32 < 2^41 with the diagonal term. */
 static inline void mds_layer_nc(uint64_t s[W])
 {
-    uint64_t sl[W] = {0}, sh[W] = {0};
+    uint64_t xl[W], xh[W], sl[W], sh[W];
     for (int j = 0; j < W; j++) {
-        uint64_t lo = s[j] & 0xffffffffULL, hi = s[j] >> 32;
-        for (int r = 0; r < W; r++) {
-            sl[r] += mds_t[j][r] * lo;
-            sh[r] += mds_t[j][r] * hi;
-        }
+        xl[j] = s[j] & 0xffffffffULL;
+        xh[j] = s[j] >> 32;
     }
+    BV_MDS_FREQ(uint64_t, xl, sl);
+    BV_MDS_FREQ(uint64_t, xh, sh);
+    sl[0] += xl[0] * BV_POSEIDON_MDS_DIAG0;
+    sh[0] += xh[0] * BV_POSEIDON_MDS_DIAG0;
     for (int r = 0; r < W; r++) {
         /* sl + sh * 2^32 < 2^74 as (lo, hi) */
         uint64_t lo = sl[r] + (sh[r] << 32);

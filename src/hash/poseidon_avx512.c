@@ -2,7 +2,7 @@
  * poseidon_avx512.c - eight Poseidon permutations at once with AVX-512.
  *
  * Lane k of every vector belongs to state k, so each step of the
- * permutation (round constants, S-boxes, MDS, fast partial rounds) is the
+ * permutation (round constants, S-boxes, MDS) is the
  * scalar algorithm applied to eight states side by side; no cross-lane
  * traffic except the gather/scatter that transposes 8 x 12 states in and
  * out. Compiled with a target attribute; bv_poseidon_permute_many() only
@@ -11,12 +11,13 @@
 #include "field/gl_avx512.h"
 #include "field/gl_vec.h"
 #include "hash/poseidon_internal.h"
+#include "hash/poseidon_mds_freq.h"
 
 #if defined(__x86_64__)
 
 #define W BV_POSEIDON_WIDTH
 
-static const uint64_t circ[W] = BV_POSEIDON_MDS_CIRC;
+_Static_assert(BV_POSEIDON_MDS_DIAG0 == 8, "mds8 adds the diagonal term as a shift by 3");
 
 BV_AVX512 static inline __m512i bc(uint64_t c)
 {
@@ -48,56 +49,23 @@ BV_AVX512 static inline __m512i reduce_split(__m512i sl, __m512i sh)
     return _mm512_mask_add_epi64(r, c2, r, gl8_eps()); /* lazy: < 2^64 */
 }
 
+typedef uint64_t u64x8 __attribute__((vector_size(64)));
+
+/* MDS of eight states: the circulant part on the 32-bit halves through the
+ * small-constant FFT form (poseidon_mds_freq.h), then one reduction. */
 BV_AVX512 static inline void mds8(__m512i s[W])
 {
-    __m512i lo[W], hi[W], out[W];
+    u64x8 xl[W], xh[W], sl[W], sh[W];
     for (int i = 0; i < W; i++) {
-        lo[i] = s[i]; /* mul_epu32 only reads the low 32 bits */
-        hi[i] = _mm512_srli_epi64(s[i], 32);
+        xl[i] = (u64x8)s[i] & 0xffffffffULL;
+        xh[i] = (u64x8)s[i] >> 32;
     }
-    for (int r = 0; r < W; r++) {
-        __m512i sl = _mm512_setzero_si512(), sh = _mm512_setzero_si512();
-        for (int i = 0; i < W; i++) {
-            int j = (i + r) % W;
-            uint64_t m = circ[i] + (r == 0 && i == 0 ? BV_POSEIDON_MDS_DIAG0 : 0);
-            sl = _mm512_add_epi64(sl, _mm512_mul_epu32(lo[j], bc(m)));
-            sh = _mm512_add_epi64(sh, _mm512_mul_epu32(hi[j], bc(m)));
-        }
-        out[r] = reduce_split(sl, sh);
-    }
+    BV_MDS_FREQ(u64x8, xl, sl);
+    BV_MDS_FREQ(u64x8, xh, sh);
+    sl[0] += xl[0] << 3; /* diagonal: 8 */
+    sh[0] += xh[0] << 3;
     for (int r = 0; r < W; r++)
-        s[r] = out[r];
-}
-
-/* Lazy dot product: sum of up to 16 full products a*b accumulated as
- * lo (+ carry count) and the two 32-bit halves of hi, reduced once:
- * value = lo + 2^64 (carries + sum hi_lo32) + 2^96 sum hi_hi32, and
- * 2^96 = -1 (mod p). Each partial sum stays below 2^64. */
-typedef struct {
-    __m512i lo, c, hl, hh;
-} acc8;
-
-BV_AVX512 static inline void acc8_init(acc8 *a)
-{
-    a->lo = a->c = a->hl = a->hh = _mm512_setzero_si512();
-}
-
-BV_AVX512 static inline void acc8_mul_add(acc8 *a, __m512i x, __m512i y)
-{
-    __m512i lo, hi;
-    gl8_mul_wide(x, y, &lo, &hi);
-    a->lo = _mm512_add_epi64(a->lo, lo);
-    __mmask8 carry = _mm512_cmplt_epu64_mask(a->lo, lo);
-    a->c = _mm512_mask_add_epi64(a->c, carry, a->c, bc(1));
-    a->hl = _mm512_add_epi64(a->hl, _mm512_and_si512(hi, gl8_eps()));
-    a->hh = _mm512_add_epi64(a->hh, _mm512_srli_epi64(hi, 32));
-}
-
-BV_AVX512 static inline __m512i acc8_reduce(const acc8 *a)
-{
-    /* lo + 2^64 (c + hl) is a 128-bit value with a small high word */
-    __m512i r = gl8_reduce128_lazy(a->lo, _mm512_add_epi64(a->c, a->hl));
-    return gl8_sub(r, a->hh); /* any r; hh < 16 * 2^32 < p is canonical */
+        s[r] = reduce_split((__m512i)sl[r], (__m512i)sh[r]);
 }
 
 BV_AVX512 static inline void full_round8(__m512i s[W], const gl_t *rc)
@@ -117,35 +85,16 @@ BV_AVX512 static void permute8(gl_t *states)
     for (int r = 0; r < BV_POSEIDON_HALF_FULL_ROUNDS; r++)
         full_round8(s, bv_poseidon_rc[r]);
 
-    /* fast partial rounds */
-    for (int i = 0; i < W; i++)
-        s[i] = gl8_add_lazy(s[i], bc(bv_poseidon_fast_first_rc[i]));
-    {
-        __m512i t[W - 1];
-        for (int c = 0; c < W - 1; c++) {
-            acc8 acc;
-            acc8_init(&acc);
-            for (int r = 0; r < W - 1; r++)
-                acc8_mul_add(&acc, s[r + 1], bc(bv_poseidon_fast_initial[r][c]));
-            t[c] = acc8_reduce(&acc);
-        }
-        for (int c = 0; c < W - 1; c++)
-            s[c + 1] = t[c];
+    /* Partial rounds in textbook form: with the small-constant MDS this is
+     * cheaper on vectors than the sparse "fast" form, whose dot products
+     * with full 64-bit constants cost four 32-bit multiplies per term. */
+    for (int r = BV_POSEIDON_HALF_FULL_ROUNDS;
+         r < BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS; r++) {
+        for (int i = 0; i < W; i++)
+            s[i] = gl8_add_lazy(s[i], bc(bv_poseidon_rc[r][i]));
+        s[0] = sbox8(s[0]);
+        mds8(s);
     }
-    for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
-        __m512i s0 = gl8_add_lazy(sbox8(s[0]), bc(bv_poseidon_fast_rc[k]));
-        const gl_t *wh = bv_poseidon_fast_w_hats[k];
-        const gl_t *vs = bv_poseidon_fast_vs[k];
-        acc8 d;
-        acc8_init(&d);
-        acc8_mul_add(&d, s0, bc(circ[0] + BV_POSEIDON_MDS_DIAG0));
-        for (int i = 1; i < W; i++) {
-            acc8_mul_add(&d, s[i], bc(wh[i - 1]));
-            s[i] = gl8_add_lazy(s[i], gl8_mul(s0, bc(vs[i - 1]))); /* product canonical */
-        }
-        s[0] = acc8_reduce(&d);
-    }
-
     for (int r = BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS; r < BV_POSEIDON_ROUNDS;
          r++)
         full_round8(s, bv_poseidon_rc[r]);

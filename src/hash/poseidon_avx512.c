@@ -12,6 +12,7 @@
 #include "field/gl_vec.h"
 #include "hash/poseidon_internal.h"
 #include "hash/poseidon_mds_freq.h"
+#include "balverify/gates.h"
 
 #if defined(__x86_64__)
 
@@ -53,7 +54,7 @@ typedef uint64_t u64x8 __attribute__((vector_size(64)));
 
 /* MDS of eight states: the circulant part on the 32-bit halves through the
  * small-constant FFT form (poseidon_mds_freq.h), then one reduction. */
-BV_AVX512 static inline void mds8(__m512i s[W])
+BV_AVX512 __attribute__((always_inline)) static inline void mds8(__m512i s[W])
 {
     u64x8 xl[W], xh[W], sl[W], sh[W];
     for (int i = 0; i < W; i++) {
@@ -101,6 +102,71 @@ BV_AVX512 static void permute8(gl_t *states)
 
     for (int i = 0; i < W; i++)
         _mm512_i64scatter_epi64((void *)(states + i), idx, gl8_canon(s[i]), 8);
+}
+
+/* ---- PoseidonGate constraints at eight points ---- */
+
+BV_AVX512 static inline __m512i ldw(const gl_t *w8, int j)
+{
+    return _mm512_loadu_si512((const void *)(w8 + 8 * j));
+}
+
+/* canonical constraint a - b (a any u64, b canonical) into out8 slot k */
+BV_AVX512 static inline void put_diff(gl_t *out8, int k, __m512i a, __m512i b)
+{
+    _mm512_storeu_si512((void *)(out8 + 8 * k), gl8_sub(gl8_canon(a), b));
+}
+
+/* The textbook rounds, with every stored S-box input taken from its wire:
+ * the same constraint values as the scalar evaluator (which uses the fast
+ * partial-round form, an identity between the same polynomials), in the
+ * same order. */
+BV_AVX512 void bv_poseidon_gate_eval8_avx512(const gl_t *w8, gl_t *out8)
+{
+    __m512i s[W];
+    int k = 0;
+    __m512i swap = ldw(w8, BV_POSEIDON_WIRE_SWAP);
+    _mm512_storeu_si512((void *)(out8 + 8 * k++), gl8_mul(swap, gl8_sub(swap, bc(1))));
+    for (int i = 0; i < 4; i++) {
+        __m512i delta = ldw(w8, BV_POSEIDON_WIRE_DELTA + i);
+        __m512i a = ldw(w8, i), b = ldw(w8, i + 4);
+        put_diff(out8, k++, gl8_mul(swap, gl8_sub(b, a)), delta);
+        s[i] = gl8_add(a, delta);
+        s[i + 4] = gl8_sub(b, delta);
+    }
+    for (int i = 8; i < W; i++)
+        s[i] = ldw(w8, i);
+    const int hf = BV_POSEIDON_HALF_FULL_ROUNDS, pr = BV_POSEIDON_PARTIAL_ROUNDS;
+    for (int r = 0; r < hf; r++) {
+        for (int i = 0; i < W; i++) {
+            s[i] = gl8_add_lazy(s[i], bc(bv_poseidon_rc[r][i]));
+            if (r > 0) {
+                __m512i wv = ldw(w8, BV_POSEIDON_WIRE_FULL0 + 12 * (r - 1) + i);
+                put_diff(out8, k++, s[i], wv);
+                s[i] = wv;
+            }
+            s[i] = sbox8(s[i]);
+        }
+        mds8(s);
+    }
+    for (int r = hf; r < hf + pr; r++) {
+        for (int i = 0; i < W; i++)
+            s[i] = gl8_add_lazy(s[i], bc(bv_poseidon_rc[r][i]));
+        __m512i wv = ldw(w8, BV_POSEIDON_WIRE_PARTIAL + r - hf);
+        put_diff(out8, k++, s[0], wv);
+        s[0] = sbox8(wv);
+        mds8(s);
+    }
+    for (int r = hf + pr; r < BV_POSEIDON_ROUNDS; r++) {
+        for (int i = 0; i < W; i++) {
+            __m512i wv = ldw(w8, BV_POSEIDON_WIRE_FULL1 + 12 * (r - hf - pr) + i);
+            put_diff(out8, k++, gl8_add_lazy(s[i], bc(bv_poseidon_rc[r][i])), wv);
+            s[i] = sbox8(wv);
+        }
+        mds8(s);
+    }
+    for (int i = 0; i < W; i++)
+        put_diff(out8, k++, s[i], ldw(w8, BV_POSEIDON_WIRE_OUT + i));
 }
 
 /* ---- one state: full rounds with the 12 lanes in two vectors ---- */
@@ -167,6 +233,12 @@ int bv_poseidon_have_avx512(void)
 }
 
 #else
+
+void bv_poseidon_gate_eval8_avx512(const gl_t *w8, gl_t *out8)
+{
+    (void)w8;
+    (void)out8; /* never called: bv_poseidon_have_avx512() is 0 */
+}
 
 int bv_poseidon_have_avx512(void)
 {

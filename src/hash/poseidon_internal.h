@@ -36,6 +36,11 @@ void bv_poseidon_permute_scalar(gl_t state[BV_POSEIDON_WIDTH]);
 void bv_poseidon_permute_many_avx512(gl_t *states, size_t count);
 int bv_poseidon_have_avx512(void);
 
+/* PoseidonGate constraints at eight points with AVX-512: w8[8 * j + l] is
+ * wire j at point l, out8[8 * k + l] receives constraint k at point l (the
+ * values the gate's eval_base gives). Only valid when bv_poseidon_have_avx512(). */
+void bv_poseidon_gate_eval8_avx512(const gl_t *w8, gl_t *out8);
+
 /* Full rounds first .. first + count - 1 on one state with AVX-512 (lanes
  * may be non-canonical on input; canonical on output). Only valid when
  * bv_poseidon_have_avx512(). */

@@ -158,11 +158,12 @@ static inline uint64_t dot11_nc(const uint64_t *a, const gl_t *b)
     return add_nc(r, gl_mul(over, GL_2_128));
 }
 
-static inline void partial_rounds_fast_nc(uint64_t s[W])
+/* Lanes 1..11 <- (s + fast_first_rc)[1..11] * INITIAL (lane 0 gets its
+ * constant only): new[c] = sum_r old[r] * initial[r][c]. */
+static inline void partial_rounds_prelude_nc(uint64_t s[W])
 {
     for (int i = 0; i < W; i++)
         s[i] = add_nc(s[i], bv_poseidon_fast_first_rc[i]);
-    /* s[1..] <- s[1..] * INITIAL: new[c] = sum_r old[r] * initial[r-1][c-1] */
     uint64_t old[W - 1];
     memcpy(old, s + 1, sizeof old);
     for (int c = 0; c < W - 1; c++) {
@@ -177,17 +178,67 @@ static inline void partial_rounds_fast_nc(uint64_t s[W])
         v = add_nc(v, gl_canon_((uint64_t)acc));
         s[c + 1] = add_nc(v, gl_mul(over, GL_2_128));
     }
+}
+
+#define MDS00 (BV_POSEIDON_MDS_DIAG0 + 17) /* M[0][0] = circ[0] + diag[0] */
+
+static inline void partial_rounds_fast_nc(uint64_t s[W])
+{
+    partial_rounds_prelude_nc(s);
     for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
         uint64_t s0 = add_nc(sbox_nc(s[0]), bv_poseidon_fast_rc[k]);
         const gl_t *wh = bv_poseidon_fast_w_hats[k];
         const gl_t *vs = bv_poseidon_fast_vs[k];
-        uint64_t d =
-            add_nc(dot11_nc(s + 1, wh), gl_canon_(mul_nc(s0, mds_circ[0] + BV_POSEIDON_MDS_DIAG0)));
+        uint64_t d = add_nc(dot11_nc(s + 1, wh), gl_canon_(mul_nc(s0, MDS00)));
         for (int i = 1; i < W; i++)
             s[i] = add_nc(mul_nc(s0, vs[i - 1]), gl_canon_(s[i]));
         s[0] = d;
     }
 }
+
+#if defined(__x86_64__)
+/* c[k] = <fast_vs[k-1], fast_w_hats[k]> for k >= 1 (c[0] unused). */
+static gl_t fast_vw[BV_POSEIDON_PARTIAL_ROUNDS];
+
+__attribute__((constructor)) static void fast_vw_init(void)
+{
+    for (int k = 1; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
+        gl_t acc = 0;
+        for (int i = 0; i < W - 1; i++)
+            acc = gl_add(acc, gl_mul(bv_poseidon_fast_vs[k - 1][i], bv_poseidon_fast_w_hats[k][i]));
+        fast_vw[k] = acc;
+    }
+}
+
+/* The same rounds with a shorter dependency chain, for one state in the
+ * latency-bound chained use. Round k with lane 0 a_k and lanes 1..11 S_k:
+ *   b_k = sbox(a_k) + rc_k,  a_{k+1} = 25 b_k + <S_k, w_k>,
+ *   S_{k+1} = S_k + b_k v_k.
+ * Since <S_k, w_k> = <S_{k-1}, w_k> + b_{k-1} <v_{k-1}, w_k>, the dot product
+ * is taken one round early on S_{k-1} and b_{k-1} enters through the
+ * constant fast_vw[k]; the S update runs on the vector unit
+ * (bv_poseidon_partial_update_avx512) beside the scalar lane-0 chain. */
+static void partial_rounds_fast_avx1(uint64_t s[W])
+{
+    partial_rounds_prelude_nc(s);
+    uint64_t S[16] __attribute__((aligned(64))) = {0};
+    memcpy(S, s + 1, (W - 1) * sizeof *S);
+    uint64_t q = dot11_nc(S, bv_poseidon_fast_w_hats[0]); /* <S_0, w_0> */
+    uint64_t a = s[0], bprev = 0;
+    for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
+        uint64_t b = add_nc(sbox_nc(a), bv_poseidon_fast_rc[k]);
+        /* <S_k, w_k> = q (+ b_{k-1} c_k) */
+        uint64_t dk = k == 0 ? q : add_nc(q, gl_canon_(mul_nc(bprev, fast_vw[k])));
+        if (k + 1 < BV_POSEIDON_PARTIAL_ROUNDS)
+            q = dot11_nc(S, bv_poseidon_fast_w_hats[k + 1]); /* <S_k, w_{k+1}> */
+        a = add_nc(gl_canon_(dk), gl_canon_(mul_nc(b, MDS00)));
+        bv_poseidon_partial_update_avx512(S, b, k); /* S_{k+1} */
+        bprev = b;
+    }
+    s[0] = a;
+    memcpy(s + 1, S, (W - 1) * sizeof *S);
+}
+#endif
 
 void bv_poseidon_permute_scalar(gl_t state[W])
 {
@@ -210,7 +261,7 @@ static void permute_one_avx512(gl_t state[W])
 {
     uint64_t *s = state;
     bv_poseidon_full_rounds_avx512(s, 0, BV_POSEIDON_HALF_FULL_ROUNDS);
-    partial_rounds_fast_nc(s);
+    partial_rounds_fast_avx1(s);
     bv_poseidon_full_rounds_avx512(s, BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS,
                                    BV_POSEIDON_HALF_FULL_ROUNDS);
 }

@@ -36,18 +36,17 @@ BV_AVX512 static inline __m512i sbox8(__m512i x)
     return gl8_mul_lazy(x3, x4);
 }
 
-/* lo + 2^32 * hi (both < 2^42) reduced to canonical */
+/* sl + 2^32 * sh (both < 2^42) reduced to a lane < 2^64 (lazy): with
+ * sh = h1 * 2^32 + h0 and 2^64 = 2^32 - 1 (mod p) the value is
+ * (sl + h1 * (2^32 - 1)) + h0 * 2^32, a sum below 2^43 + 2^64 whose one
+ * possible carry is worth eps. */
 BV_AVX512 static inline __m512i reduce_split(__m512i sl, __m512i sh)
 {
-    __m512i lo = _mm512_add_epi64(sl, _mm512_slli_epi64(sh, 32));
-    __mmask8 c = _mm512_cmplt_epu64_mask(lo, sl);
-    __m512i hi =
-        _mm512_mask_add_epi64(_mm512_srli_epi64(sh, 32), c, _mm512_srli_epi64(sh, 32), bc(1));
-    /* hi < 2^11: lo + hi * eps, then one carry fix and one canonical fix */
-    __m512i t = _mm512_sub_epi64(_mm512_slli_epi64(hi, 32), hi);
-    __m512i r = _mm512_add_epi64(lo, t);
-    __mmask8 c2 = _mm512_cmplt_epu64_mask(r, lo);
-    return _mm512_mask_add_epi64(r, c2, r, gl8_eps()); /* lazy: < 2^64 */
+    __m512i h1 = _mm512_srli_epi64(sh, 32);
+    __m512i a = _mm512_add_epi64(sl, _mm512_sub_epi64(_mm512_slli_epi64(h1, 32), h1));
+    __m512i b = _mm512_slli_epi64(sh, 32);
+    __m512i r = _mm512_add_epi64(a, b);
+    return _mm512_mask_add_epi64(r, _mm512_cmplt_epu64_mask(r, b), r, gl8_eps());
 }
 
 typedef uint64_t u64x8 __attribute__((vector_size(64)));

@@ -197,17 +197,16 @@ static inline void partial_rounds_fast_nc(uint64_t s[W])
 }
 
 #if defined(__x86_64__)
-/* c[k] = <fast_vs[k-1], fast_w_hats[k]> for k >= 1 (c[0] unused). */
-static gl_t fast_vw[BV_POSEIDON_PARTIAL_ROUNDS];
+/* <fast_vs[k-1], fast_w_hats[k]> mod p, the same for every k in 1..21 (a
+ * property of the tables; a wrong value would break every permutation, which
+ * the unit tests compare with the textbook form). */
+#define FAST_VW 5017
 
-__attribute__((constructor)) static void fast_vw_init(void)
+/* a * c mod p for any a and c < 2^32, result < 2^64 */
+static inline uint64_t mul_small_nc(uint64_t a, uint64_t c)
 {
-    for (int k = 1; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
-        gl_t acc = 0;
-        for (int i = 0; i < W - 1; i++)
-            acc = gl_add(acc, gl_mul(bv_poseidon_fast_vs[k - 1][i], bv_poseidon_fast_w_hats[k][i]));
-        fast_vw[k] = acc;
-    }
+    unsigned __int128 x = (unsigned __int128)a * c;
+    return reduce96_nc((uint64_t)x, (uint64_t)(x >> 64));
 }
 
 /* The same rounds with a shorter dependency chain, for one state in the
@@ -216,7 +215,7 @@ __attribute__((constructor)) static void fast_vw_init(void)
  *   S_{k+1} = S_k + b_k v_k.
  * Since <S_k, w_k> = <S_{k-1}, w_k> + b_{k-1} <v_{k-1}, w_k>, the dot product
  * is taken one round early on S_{k-1} and b_{k-1} enters through the
- * constant fast_vw[k]; the S update runs on the vector unit
+ * constant FAST_VW; the S update runs on the vector unit
  * (bv_poseidon_partial_update_avx512) beside the scalar lane-0 chain. */
 static void partial_rounds_fast_avx1(uint64_t s[W])
 {
@@ -228,10 +227,10 @@ static void partial_rounds_fast_avx1(uint64_t s[W])
     for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
         uint64_t b = add_nc(sbox_nc(a), bv_poseidon_fast_rc[k]);
         /* <S_k, w_k> = q (+ b_{k-1} c_k) */
-        uint64_t dk = k == 0 ? q : add_nc(q, gl_canon_(mul_nc(bprev, fast_vw[k])));
+        uint64_t dk = k == 0 ? q : add_nc(q, gl_canon_(mul_small_nc(bprev, FAST_VW)));
         if (k + 1 < BV_POSEIDON_PARTIAL_ROUNDS)
             q = dot11_nc(S, bv_poseidon_fast_w_hats[k + 1]); /* <S_k, w_{k+1}> */
-        a = add_nc(gl_canon_(dk), gl_canon_(mul_nc(b, MDS00)));
+        a = add_nc(gl_canon_(dk), gl_canon_(mul_small_nc(b, MDS00)));
         bv_poseidon_partial_update_avx512(S, b, k); /* S_{k+1} */
         bprev = b;
     }

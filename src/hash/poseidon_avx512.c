@@ -214,23 +214,16 @@ BV_AVX512 static inline void full_round1(uint64_t s[W], const gl_t *rc)
     _mm512_mask_storeu_epi64((void *)(s + 8), m4, gl8_canon(reduce_split(a1, b1)));
 }
 
-/* vs rows padded to 16 lanes (lanes 11..15 zero) for whole-vector loads */
-static gl_t vs16[BV_POSEIDON_PARTIAL_ROUNDS][16] __attribute__((aligned(64)));
-
-__attribute__((constructor)) static void vs16_init(void)
-{
-    for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++)
-        for (int i = 0; i < W - 1; i++)
-            vs16[k][i] = bv_poseidon_fast_vs[k][i];
-}
-
 BV_AVX512 void bv_poseidon_partial_update_avx512(uint64_t *s16, uint64_t s0, int k)
 {
     __m512i b = bc(s0);
     __m512i v0 = _mm512_load_si512((const void *)s16);
     __m512i v1 = _mm512_load_si512((const void *)(s16 + 8));
-    v0 = gl8_add_lazy(v0, gl8_mul(b, _mm512_load_si512((const void *)vs16[k])));
-    v1 = gl8_add_lazy(v1, gl8_mul(b, _mm512_load_si512((const void *)(vs16[k] + 8))));
+    const gl_t *vs = bv_poseidon_fast_vs[k];
+    __m512i c0 = _mm512_loadu_si512((const void *)vs);
+    __m512i c1 = _mm512_maskz_loadu_epi64(0x07, (const void *)(vs + 8));
+    v0 = gl8_add_lazy(v0, gl8_mul(b, c0));
+    v1 = gl8_add_lazy(v1, gl8_mul(b, c1)); /* lanes 11..15: + 0 */
     _mm512_store_si512((void *)s16, v0);
     _mm512_store_si512((void *)(s16 + 8), v1);
 }

@@ -75,13 +75,10 @@ BV_AVX512 static inline void full_round8(__m512i s[W], const gl_t *rc)
     mds8(s);
 }
 
-BV_AVX512 static void permute8(gl_t *states)
+/* The permutation on eight states held lane-wise in s (any u64 lanes in,
+ * lanes < 2^64 congruent mod p out). */
+BV_AVX512 static void permute8_regs(__m512i s[W])
 {
-    const __m512i idx = _mm512_setr_epi64(0, 12, 24, 36, 48, 60, 72, 84);
-    __m512i s[W];
-    for (int i = 0; i < W; i++)
-        s[i] = _mm512_i64gather_epi64(idx, (const void *)(states + i), 8);
-
     for (int r = 0; r < BV_POSEIDON_HALF_FULL_ROUNDS; r++)
         full_round8(s, bv_poseidon_rc[r]);
 
@@ -98,9 +95,37 @@ BV_AVX512 static void permute8(gl_t *states)
     for (int r = BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS; r < BV_POSEIDON_ROUNDS;
          r++)
         full_round8(s, bv_poseidon_rc[r]);
+}
 
+BV_AVX512 static void permute8(gl_t *states)
+{
+    const __m512i idx = _mm512_setr_epi64(0, 12, 24, 36, 48, 60, 72, 84);
+    __m512i s[W];
+    for (int i = 0; i < W; i++)
+        s[i] = _mm512_i64gather_epi64(idx, (const void *)(states + i), 8);
+    permute8_regs(s);
     for (int i = 0; i < W; i++)
         _mm512_i64scatter_epi64((void *)(states + i), idx, gl8_canon(s[i]), 8);
+}
+
+/* Eight sponge hashes (hash_no_pad, 4 outputs) of inputs at rows + l * stride,
+ * len > 0 elements each; the states stay in registers between absorptions. */
+BV_AVX512 void bv_poseidon_hash8_avx512(const gl_t *rows, size_t stride, size_t len, gl_t *out)
+{
+    long long st = (long long)stride;
+    const __m512i idx = _mm512_setr_epi64(0, st, 2 * st, 3 * st, 4 * st, 5 * st, 6 * st, 7 * st);
+    __m512i s[W];
+    for (int i = 0; i < W; i++)
+        s[i] = _mm512_setzero_si512();
+    for (size_t off = 0; off < len; off += BV_POSEIDON_RATE) {
+        size_t n = len - off < BV_POSEIDON_RATE ? len - off : BV_POSEIDON_RATE;
+        for (size_t j = 0; j < n; j++)
+            s[j] = _mm512_i64gather_epi64(idx, (const void *)(rows + off + j), 8);
+        permute8_regs(s);
+    }
+    const __m512i oidx = _mm512_setr_epi64(0, 4, 8, 12, 16, 20, 24, 28);
+    for (int i = 0; i < 4; i++)
+        _mm512_i64scatter_epi64((void *)(out + i), oidx, gl8_canon(s[i]), 8);
 }
 
 /* ---- PoseidonGate constraints at eight points ---- */
@@ -246,6 +271,14 @@ int bv_poseidon_have_avx512(void)
 }
 
 #else
+
+void bv_poseidon_hash8_avx512(const gl_t *rows, size_t stride, size_t len, gl_t *out)
+{
+    (void)rows; /* never called: bv_poseidon_have_avx512() is 0 */
+    (void)stride;
+    (void)len;
+    (void)out;
+}
 
 void bv_poseidon_gate_eval8_avx512(const gl_t *w8, gl_t *out8)
 {

@@ -36,6 +36,11 @@ void bv_poseidon_permute_scalar(gl_t state[BV_POSEIDON_WIDTH]);
 void bv_poseidon_permute_many_avx512(gl_t *states, size_t count);
 int bv_poseidon_have_avx512(void);
 
+/* Eight hash_no_pad sponges (4 outputs each, out[4 * l + i]) over len > 0
+ * elements at rows + l * stride, l < 8. Only valid when
+ * bv_poseidon_have_avx512(). */
+void bv_poseidon_hash8_avx512(const gl_t *rows, size_t stride, size_t len, gl_t *out);
+
 /* PoseidonGate constraints at eight points with AVX-512: w8[8 * j + l] is
  * wire j at point l, out8[8 * k + l] receives constraint k at point l (the
  * values the gate's eval_base gives). Only valid when bv_poseidon_have_avx512(). */

@@ -54,9 +54,9 @@ static void describe(const char *name, const bv_circuit_data *d, uint32_t rows)
 {
     char rep[2048];
     bv_rec_row_report(d, rep, sizeof rep);
-    printf("%s: 2^%u rows (%u gate rows before the build's PI/constant/padding rows)\n  per "
-           "gate: %s\n",
-           name, bv_circuit_data_common(d)->degree_bits, rows, rep);
+    printf("%s: 2^%u rows (%u gate rows before the build's PI/constant/padding rows), process "
+           "RSS after its build %.0f MiB\n  per gate: %s\n",
+           name, bv_circuit_data_common(d)->degree_bits, rows, bench_rss_mib(), rep);
 }
 
 /* Witness generation and proving timed separately, best of reps, on 1 and 2

@@ -5,11 +5,12 @@
  * a proof is the peak during that proof (including what the process already
  * held: circuit data, earlier proofs). Where that is not available the
  * figure is getrusage's ru_maxrss, the peak since the process started, and
- * bench_peak_is_per_call() says 0. */
+ * bench_peak_is_per_call() says 0. Also the median of a run's timings. */
 #ifndef BALVERIFY_BENCH_MEM_H
 #define BALVERIFY_BENCH_MEM_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -60,6 +61,20 @@ static inline double bench_peak_mib(void)
         kb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
     }
     return kb / 1024.0;
+}
+
+/* Median of v[0..n) (sorts v). */
+static inline int bench_cmp_double_(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+static inline double bench_median(double *v, int n)
+{
+    if (n <= 0)
+        return 0;
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double_);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* Current RSS in MiB (0 where unknown). */

@@ -57,8 +57,8 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("config %s (%u conjectured bits)\n", cfg.name, bv_plonk_conjectured_security_bits(&cfg));
-    printf("%-6s %-7s %9s %9s %9s %9s %9s %9s %9s %10s %11s\n", "rows", "threads", "prove_s",
-           "wires", "Z", "quot", "q_commit", "fri", "verify_ms", "proof_B", "peak_MiB");
+    printf("%-6s %-7s %9s %9s %9s %9s %9s %9s %9s %10s %11s %9s\n", "rows", "threads", "prove_s",
+           "wires", "Z", "quot", "q_commit", "fri", "verify_ms", "proof_B", "peak_MiB", "med_s");
     for (int a = 0; a < nk; a++) {
         bv_demo demo;
         if (bv_demo_build(&cfg, (uint32_t)ks[a], &demo, &st) != BV_OK) {
@@ -76,6 +76,11 @@ int main(int argc, char **argv)
             bv_prove_timings tb = {0};
             size_t plen = 0;
             double peak = 0;
+            double *times = calloc((size_t)reps, sizeof *times);
+            if (!times) {
+                fprintf(stderr, "bench_prove: error: out of memory\n");
+                return 1;
+            }
             for (int r = 0; r < reps; r++) {
                 bv_proof p;
                 bv_prove_timings tm;
@@ -86,6 +91,7 @@ int main(int argc, char **argv)
                     return 1;
                 }
                 double t1 = omp_get_wtime();
+                times[r] = t1 - t0;
                 if (bench_peak_mib() > peak)
                     peak = bench_peak_mib();
                 if (bv_verify(bv_circuit_data_verifier(demo.data),
@@ -106,15 +112,17 @@ int main(int argc, char **argv)
                 if (t2 - t1 < vbest)
                     vbest = t2 - t1;
             }
-            printf("2^%-4d %-7d %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.2f %10zu %11.0f\n", ks[a],
-                   ts[b], best, tb.wires_commit, tb.zs_commit, tb.quotient, tb.quotient_commit,
-                   tb.fri, vbest * 1e3, plen, peak);
+            printf("2^%-4d %-7d %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.2f %10zu %11.0f %9.3f\n",
+                   ks[a], ts[b], best, tb.wires_commit, tb.zs_commit, tb.quotient,
+                   tb.quotient_commit, tb.fri, vbest * 1e3, plen, peak, bench_median(times, reps));
+            free(times);
             fflush(stdout);
         }
         bv_witness_free(w);
         bv_demo_free(&demo);
     }
-    printf("peak_MiB: peak RSS of the process during a proof (%s); ratios to plonky2: "
+    printf("prove_s and the phases: the fastest of the runs; med_s: median prove time; "
+           "peak_MiB: peak RSS of the process during a proof (%s); ratios to plonky2: "
            "bench/side_by_side.sh\n",
            bench_peak_is_per_call() ? "reset before each proof" : "since start: ru_maxrss");
     return 0;

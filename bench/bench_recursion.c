@@ -69,6 +69,11 @@ static void time_prove(const char *name, const bv_circuit_data *d,
     for (int th = 1; th <= 2; th++) {
         omp_set_num_threads(th);
         double bw = 1e30, bp = 1e30, peak = 0, before = 0;
+        double *times = calloc((size_t)reps, sizeof *times);
+        if (!times) {
+            fprintf(stderr, "bench_recursion: error: out of memory\n");
+            exit(1);
+        }
         for (int r = 0; r < reps; r++) {
             bv_status st;
             bv_proof p;
@@ -93,6 +98,7 @@ static void time_prove(const char *name, const bv_circuit_data *d,
                        name, th, th > 1 ? "s" : "", tm.wires_commit, tm.zs_commit, tm.quotient,
                        tm.quotient_commit, tm.openings, tm.fri);
             double t2 = omp_get_wtime();
+            times[r] = t2 - t0;
             if (bench_peak_mib() > peak) {
                 peak = bench_peak_mib();
                 before = rss0;
@@ -109,8 +115,11 @@ static void time_prove(const char *name, const bv_circuit_data *d,
         }
         printf("  %s, %d thread%s: witness %.3f s + prove %.3f s = %.3f s\n", name, th,
                th > 1 ? "s" : "", bw, bp, bw + bp);
-        printf("  %s, %d thread%s: peak RSS %.0f MiB%s (%.0f MiB held before the witness)\n", name,
-               th, th > 1 ? "s" : "", peak, bench_peak_is_per_call() ? "" : " (process)", before);
+        printf("  %s, %d thread%s: median %.3f s (witness + prove, %d runs); peak RSS %.0f MiB%s "
+               "(%.0f MiB held before the witness)\n",
+               name, th, th > 1 ? "s" : "", bench_median(times, reps), reps, peak,
+               bench_peak_is_per_call() ? "" : " (process)", before);
+        free(times);
     }
     printf("  %s proof: %zu bytes, verify %.2f ms\n", name, proof_bytes(d, keep),
            verify_ms(d, keep));

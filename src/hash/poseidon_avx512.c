@@ -211,34 +211,6 @@ static const uint64_t mds_t16[W][16] __attribute__((aligned(64))) = {
     {20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17},
 };
 
-/* s (any u64 lanes) <- MDS(sbox(s + rc)), canonical out */
-BV_AVX512 static inline void full_round1(uint64_t s[W], const gl_t *rc)
-{
-    const __mmask8 m4 = 0x0f;
-    __m512i v0 = _mm512_loadu_si512((const void *)s);
-    __m512i v1 = _mm512_maskz_loadu_epi64(m4, (const void *)(s + 8));
-    __m512i r0 = _mm512_loadu_si512((const void *)rc);
-    __m512i r1 = _mm512_maskz_loadu_epi64(m4, (const void *)(rc + 8));
-    v0 = sbox8(gl8_add_lazy(v0, r0));
-    v1 = sbox8(gl8_add_lazy(v1, r1));
-    uint64_t t[16] __attribute__((aligned(64)));
-    _mm512_store_si512((void *)t, v0);
-    _mm512_store_si512((void *)(t + 8), v1);
-    __m512i a0 = _mm512_setzero_si512(), a1 = a0, b0 = a0, b1 = a0;
-    for (int j = 0; j < W; j++) {
-        __m512i l = _mm512_set1_epi64((long long)t[j]);
-        __m512i h = _mm512_set1_epi64((long long)(t[j] >> 32));
-        __m512i c0 = _mm512_load_si512((const void *)mds_t16[j]);
-        __m512i c1 = _mm512_load_si512((const void *)(mds_t16[j] + 8));
-        a0 = _mm512_add_epi64(a0, _mm512_mul_epu32(l, c0));
-        a1 = _mm512_add_epi64(a1, _mm512_mul_epu32(l, c1));
-        b0 = _mm512_add_epi64(b0, _mm512_mul_epu32(h, c0));
-        b1 = _mm512_add_epi64(b1, _mm512_mul_epu32(h, c1));
-    }
-    _mm512_storeu_si512((void *)s, gl8_canon(reduce_split(a0, b0)));
-    _mm512_mask_storeu_epi64((void *)(s + 8), m4, gl8_canon(reduce_split(a1, b1)));
-}
-
 BV_AVX512 void bv_poseidon_partial_update_avx512(uint64_t *s16, uint64_t s0, int k)
 {
     __m512i b = bc(s0);
@@ -253,10 +225,37 @@ BV_AVX512 void bv_poseidon_partial_update_avx512(uint64_t *s16, uint64_t s0, int
     _mm512_store_si512((void *)(s16 + 8), v1);
 }
 
-void bv_poseidon_full_rounds_avx512(uint64_t s[W], int first, int count)
+/* The rounds with the state kept in two registers between rounds: lane j
+ * is broadcast with a permute instead of a trip through memory, and the
+ * column sums run as two chains (even and odd j) to shorten the latency. */
+BV_AVX512 void bv_poseidon_full_rounds_avx512(uint64_t s[W], int first, int count)
 {
-    for (int r = first; r < first + count; r++)
-        full_round1(s, bv_poseidon_rc[r]);
+    const __mmask8 m4 = 0x0f;
+    __m512i v0 = _mm512_loadu_si512((const void *)s);
+    __m512i v1 = _mm512_maskz_loadu_epi64(m4, (const void *)(s + 8));
+    for (int r = first; r < first + count; r++) {
+        const gl_t *rc = bv_poseidon_rc[r];
+        v0 = sbox8(gl8_add_lazy(v0, _mm512_loadu_si512((const void *)rc)));
+        v1 = sbox8(gl8_add_lazy(v1, _mm512_maskz_loadu_epi64(m4, (const void *)(rc + 8))));
+        __m512i a0[2], a1[2], b0[2], b1[2];
+        for (int e = 0; e < 2; e++)
+            a0[e] = a1[e] = b0[e] = b1[e] = _mm512_setzero_si512();
+        for (int j = 0; j < W; j++) {
+            __m512i l = _mm512_permutexvar_epi64(bc((uint64_t)(j & 7)), j < 8 ? v0 : v1);
+            __m512i h = _mm512_srli_epi64(l, 32);
+            __m512i c0 = _mm512_load_si512((const void *)mds_t16[j]);
+            __m512i c1 = _mm512_load_si512((const void *)(mds_t16[j] + 8));
+            int e = j & 1;
+            a0[e] = _mm512_add_epi64(a0[e], _mm512_mul_epu32(l, c0));
+            a1[e] = _mm512_add_epi64(a1[e], _mm512_mul_epu32(l, c1));
+            b0[e] = _mm512_add_epi64(b0[e], _mm512_mul_epu32(h, c0));
+            b1[e] = _mm512_add_epi64(b1[e], _mm512_mul_epu32(h, c1));
+        }
+        v0 = reduce_split(_mm512_add_epi64(a0[0], a0[1]), _mm512_add_epi64(b0[0], b0[1]));
+        v1 = reduce_split(_mm512_add_epi64(a1[0], a1[1]), _mm512_add_epi64(b1[0], b1[1]));
+    }
+    _mm512_storeu_si512((void *)s, gl8_canon(v0));
+    _mm512_mask_storeu_epi64((void *)(s + 8), m4, gl8_canon(v1));
 }
 
 void bv_poseidon_permute_many_avx512(gl_t *states, size_t count)

@@ -140,7 +140,13 @@ void bv_poseidon_permute_ref(gl_t state[W])
 }
 
 /* 2^128 mod p = eps^2 mod p = p - 2^32. */
-#define GL_2_128 (GL_P - 0x100000000ULL)
+/* a * c mod p for any a and c < 2^32, result < 2^64 */
+static inline uint64_t mul_small_nc(uint64_t a, uint64_t c)
+{
+    unsigned __int128 x = (unsigned __int128)a * c;
+    return reduce96_nc((uint64_t)x, (uint64_t)(x >> 64));
+}
+
 
 /* sum_{i<11} a[i]*b[i] mod p for any u64 a and canonical b; result < 2^64 */
 static inline uint64_t dot11_nc(const uint64_t *a, const gl_t *b)
@@ -152,10 +158,10 @@ static inline uint64_t dot11_nc(const uint64_t *a, const gl_t *b)
         acc += p;
         over += acc < p; /* carry out of bit 128 */
     }
-    /* acc + over * 2^128, over <= 10 */
-    uint64_t r = mul_nc((uint64_t)(acc >> 64), GL_EPSILON);
+    /* acc + over * 2^128, over <= 10; 2^128 = -2^32 (mod p) */
+    uint64_t r = mul_small_nc((uint64_t)(acc >> 64), GL_EPSILON);
     r = add_nc(r, gl_canon_((uint64_t)acc));
-    return add_nc(r, gl_mul(over, GL_2_128));
+    return add_nc(r, gl_neg(over << 32));
 }
 
 /* Lanes 1..11 <- (s + fast_first_rc)[1..11] * INITIAL (lane 0 gets its
@@ -174,9 +180,9 @@ static inline void partial_rounds_prelude_nc(uint64_t s[W])
             acc += p;
             over += acc < p;
         }
-        uint64_t v = mul_nc((uint64_t)(acc >> 64), GL_EPSILON);
+        uint64_t v = mul_small_nc((uint64_t)(acc >> 64), GL_EPSILON);
         v = add_nc(v, gl_canon_((uint64_t)acc));
-        s[c + 1] = add_nc(v, gl_mul(over, GL_2_128));
+        s[c + 1] = add_nc(v, gl_neg(over << 32));
     }
 }
 
@@ -202,12 +208,6 @@ static inline void partial_rounds_fast_nc(uint64_t s[W])
  * the unit tests compare with the textbook form). */
 #define FAST_VW 5017
 
-/* a * c mod p for any a and c < 2^32, result < 2^64 */
-static inline uint64_t mul_small_nc(uint64_t a, uint64_t c)
-{
-    unsigned __int128 x = (unsigned __int128)a * c;
-    return reduce96_nc((uint64_t)x, (uint64_t)(x >> 64));
-}
 
 /* The same rounds with a shorter dependency chain, for one state in the
  * latency-bound chained use. Round k with lane 0 a_k and lanes 1..11 S_k:
@@ -230,7 +230,7 @@ static void partial_rounds_fast_avx1(uint64_t s[W])
         uint64_t dk = k == 0 ? q : add_nc(q, gl_canon_(mul_small_nc(bprev, FAST_VW)));
         if (k + 1 < BV_POSEIDON_PARTIAL_ROUNDS)
             q = dot11_nc(S, bv_poseidon_fast_w_hats[k + 1]); /* <S_k, w_{k+1}> */
-        a = add_nc(gl_canon_(dk), gl_canon_(mul_small_nc(b, MDS00)));
+        a = add_nc(dk, gl_canon_(mul_small_nc(b, MDS00)));
         bv_poseidon_partial_update_avx512(S, b, k); /* S_{k+1} */
         bprev = b;
     }

@@ -139,7 +139,6 @@ void bv_poseidon_permute_ref(gl_t state[W])
     }
 }
 
-/* 2^128 mod p = eps^2 mod p = p - 2^32. */
 /* a * c mod p for any a and c < 2^32, result < 2^64 */
 static inline uint64_t mul_small_nc(uint64_t a, uint64_t c)
 {

@@ -1,6 +1,8 @@
 /* bench_prove - prove and verify the demonstration circuit (standard config)
  * at 2^12, 2^14 and 2^16 rows on 1 and 2 threads; prints times, the phase
- * split, proof size and the ratios to plonky2's figures on this machine type.
+ * split, proof size and the peak resident memory during a proof (the process's
+ * peak RSS, circuit data and witness included; bench_mem.h). Ratios to
+ * plonky2 come from bench/side_by_side.sh, which runs both on one machine.
  *
  *   bench_prove [--log-rows K[,K...]] [--threads T[,T...]] [--config NAME] [--reps R]
  */
@@ -8,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "bench_mem.h"
 
 #include "balverify/demo_circuit.h"
 #include "balverify/prover.h"
@@ -53,8 +57,8 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("config %s (%u conjectured bits)\n", cfg.name, bv_plonk_conjectured_security_bits(&cfg));
-    printf("%-6s %-7s %9s %9s %9s %9s %9s %9s %9s %10s %11s\n", "rows", "threads", "prove_s",
-           "wires", "Z", "quot", "q_commit", "fri", "verify_ms", "proof_B", "vs_plonky2");
+    printf("%-6s %-7s %9s %9s %9s %9s %9s %9s %9s %10s %11s %9s\n", "rows", "threads", "prove_s",
+           "wires", "Z", "quot", "q_commit", "fri", "verify_ms", "proof_B", "peak_MiB", "med_s");
     for (int a = 0; a < nk; a++) {
         bv_demo demo;
         if (bv_demo_build(&cfg, (uint32_t)ks[a], &demo, &st) != BV_OK) {
@@ -71,15 +75,25 @@ int main(int argc, char **argv)
             double best = 1e30, vbest = 1e30;
             bv_prove_timings tb = {0};
             size_t plen = 0;
+            double peak = 0;
+            double *times = calloc((size_t)reps, sizeof *times);
+            if (!times) {
+                fprintf(stderr, "bench_prove: error: out of memory\n");
+                return 1;
+            }
             for (int r = 0; r < reps; r++) {
                 bv_proof p;
                 bv_prove_timings tm;
+                bench_peak_reset();
                 double t0 = omp_get_wtime();
                 if (bv_prove(demo.data, w, &p, &tm, &st) != BV_OK) {
                     fprintf(stderr, "bench_prove: error: %s\n", st.msg);
                     return 1;
                 }
                 double t1 = omp_get_wtime();
+                times[r] = t1 - t0;
+                if (bench_peak_mib() > peak)
+                    peak = bench_peak_mib();
                 if (bv_verify(bv_circuit_data_verifier(demo.data),
                               bv_circuit_data_common(demo.data), &p, &st) != BV_OK) {
                     fprintf(stderr, "bench_prove: error: %s\n", st.msg);
@@ -98,18 +112,18 @@ int main(int argc, char **argv)
                 if (t2 - t1 < vbest)
                     vbest = t2 - t1;
             }
-            char ratio[32] = "-";
-            /* plonky2, same machine type: 2^12-row base proof 0.74 s on 2 threads */
-            if (ks[a] == 12 && ts[b] == 2 && strcmp(cfg.name, "standard") == 0)
-                snprintf(ratio, sizeof ratio, "%.2fx", best / 0.74);
-            printf("2^%-4d %-7d %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.2f %10zu %11s\n", ks[a],
-                   ts[b], best, tb.wires_commit, tb.zs_commit, tb.quotient, tb.quotient_commit,
-                   tb.fri, vbest * 1e3, plen, ratio);
+            printf("2^%-4d %-7d %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.2f %10zu %11.0f %9.3f\n",
+                   ks[a], ts[b], best, tb.wires_commit, tb.zs_commit, tb.quotient,
+                   tb.quotient_commit, tb.fri, vbest * 1e3, plen, peak, bench_median(times, reps));
+            free(times);
             fflush(stdout);
         }
         bv_witness_free(w);
         bv_demo_free(&demo);
     }
-    printf("plonky2 bars (2^12, 2 threads): prove 0.74 s, proof 127 KB, verify 4 ms\n");
+    printf("prove_s and the phases: the fastest of the runs; med_s: median prove time; "
+           "peak_MiB: peak RSS of the process during a proof (%s); ratios to plonky2: "
+           "bench/side_by_side.sh\n",
+           bench_peak_is_per_call() ? "reset before each proof" : "since start: ru_maxrss");
     return 0;
 }

@@ -74,6 +74,14 @@ typedef struct {
     bv_hash public_inputs_hash;
 } bv_eval_vars_ext;
 
+/* Values at 8 points at once, point-minor: wires[8 * j + l] is wire j at
+ * point l, constants likewise. */
+typedef struct {
+    const gl_t *wires;
+    const gl_t *constants;
+    bv_hash public_inputs_hash;
+} bv_eval_vars_base_x8;
+
 typedef struct bv_gate bv_gate;
 
 typedef struct bv_gate_ops {
@@ -92,6 +100,10 @@ typedef struct bv_gate_ops {
     /* Constraint evaluation; out has num_constraints entries. */
     void (*eval_base)(const bv_gate *g, const bv_eval_vars_base *v, gl_t *out);
     void (*eval_ext)(const bv_gate *g, const bv_eval_vars_ext *v, gl_ext *out);
+    /* Optional batch form of eval_base (NULL: the prover calls eval_base at
+     * each point): the same values at 8 points, out[8 * k + l] = constraint k
+     * at point l. */
+    void (*eval_base_x8)(const bv_gate *g, const bv_eval_vars_base_x8 *v, gl_t *out);
 
     /* Witness generation for operation `op` of the instance at `row`. */
     uint32_t (*num_generators)(const bv_gate *g);

@@ -46,11 +46,10 @@ BV_AVX512 static inline __m512i gl8_reduce128(__m512i lo, __m512i hi)
 {
     __m512i eps = gl8_eps();
     __m512i hh = _mm512_srli_epi64(hi, 32);
-    __m512i hl = _mm512_and_si512(hi, eps);
     __m512i t0 = _mm512_sub_epi64(lo, hh);
     __mmask8 br = _mm512_cmplt_epu64_mask(lo, hh);
     t0 = _mm512_mask_sub_epi64(t0, br, t0, eps);
-    __m512i t1 = _mm512_sub_epi64(_mm512_slli_epi64(hl, 32), hl); /* hl * eps */
+    __m512i t1 = _mm512_mul_epu32(hi, eps); /* (hi mod 2^32) * eps */
     __m512i r = _mm512_add_epi64(t0, t1);
     __mmask8 c = _mm512_cmplt_epu64_mask(r, t0);
     r = _mm512_mask_add_epi64(r, c, r, eps);
@@ -64,11 +63,10 @@ BV_AVX512 static inline __m512i gl8_reduce128_lazy(__m512i lo, __m512i hi)
 {
     __m512i eps = gl8_eps();
     __m512i hh = _mm512_srli_epi64(hi, 32);
-    __m512i hl = _mm512_and_si512(hi, eps);
     __m512i t0 = _mm512_sub_epi64(lo, hh);
     __mmask8 br = _mm512_cmplt_epu64_mask(lo, hh);
     t0 = _mm512_mask_sub_epi64(t0, br, t0, eps);
-    __m512i t1 = _mm512_sub_epi64(_mm512_slli_epi64(hl, 32), hl);
+    __m512i t1 = _mm512_mul_epu32(hi, eps); /* (hi mod 2^32) * eps */
     __m512i r = _mm512_add_epi64(t0, t1);
     __mmask8 c = _mm512_cmplt_epu64_mask(r, t0);
     return _mm512_mask_add_epi64(r, c, r, eps);
@@ -90,11 +88,18 @@ BV_AVX512 static inline __m512i gl8_canon(__m512i a)
     return _mm512_mask_sub_epi64(a, ge, a, gl8_p());
 }
 
+/* High 32 bits of each lane moved to the low half (a shuffle, which runs
+ * beside the shift and add units). */
+BV_AVX512 static inline __m512i gl8_hi32_(__m512i a)
+{
+    return _mm512_castps_si512(_mm512_movehdup_ps(_mm512_castsi512_ps(a)));
+}
+
 /* Full 64x64 -> 128 product per lane from four 32x32 multiplies. */
 BV_AVX512 static inline void gl8_mul_wide(__m512i a, __m512i b, __m512i *lo, __m512i *hi)
 {
     __m512i mask32 = _mm512_set1_epi64(0xffffffffLL);
-    __m512i ah = _mm512_srli_epi64(a, 32), bh = _mm512_srli_epi64(b, 32);
+    __m512i ah = gl8_hi32_(a), bh = gl8_hi32_(b);
     __m512i p00 = _mm512_mul_epu32(a, b);
     __m512i p01 = _mm512_mul_epu32(a, bh);
     __m512i p10 = _mm512_mul_epu32(ah, b);
@@ -102,7 +107,9 @@ BV_AVX512 static inline void gl8_mul_wide(__m512i a, __m512i b, __m512i *lo, __m
     /* no overflow: p01 <= (2^32-1)^2 and the added term is < 2^32 */
     __m512i mid = _mm512_add_epi64(p01, _mm512_srli_epi64(p00, 32));
     __m512i mid2 = _mm512_add_epi64(p10, _mm512_and_si512(mid, mask32));
-    *lo = _mm512_or_si512(_mm512_slli_epi64(mid2, 32), _mm512_and_si512(p00, mask32));
+    /* low dwords from p00, high dwords = low dword of mid2 */
+    *lo = _mm512_mask_blend_epi32(
+        0x5555, _mm512_castps_si512(_mm512_moveldup_ps(_mm512_castsi512_ps(mid2))), p00);
     *hi = _mm512_add_epi64(_mm512_add_epi64(p11, _mm512_srli_epi64(mid, 32)),
                            _mm512_srli_epi64(mid2, 32));
 }
@@ -112,13 +119,14 @@ BV_AVX512 static inline void gl8_mul_wide(__m512i a, __m512i b, __m512i *lo, __m
 BV_AVX512 static inline __m512i gl8_sqr_lazy(__m512i a)
 {
     __m512i mask32 = _mm512_set1_epi64(0xffffffffLL);
-    __m512i ah = _mm512_srli_epi64(a, 32);
+    __m512i ah = gl8_hi32_(a);
     __m512i p00 = _mm512_mul_epu32(a, a);
     __m512i p01 = _mm512_mul_epu32(a, ah);
     __m512i p11 = _mm512_mul_epu32(ah, ah);
     __m512i mid = _mm512_add_epi64(p01, _mm512_srli_epi64(p00, 32));
     __m512i mid2 = _mm512_add_epi64(p01, _mm512_and_si512(mid, mask32));
-    __m512i lo = _mm512_or_si512(_mm512_slli_epi64(mid2, 32), _mm512_and_si512(p00, mask32));
+    __m512i lo = _mm512_mask_blend_epi32(
+        0x5555, _mm512_castps_si512(_mm512_moveldup_ps(_mm512_castsi512_ps(mid2))), p00);
     __m512i hi = _mm512_add_epi64(_mm512_add_epi64(p11, _mm512_srli_epi64(mid, 32)),
                                   _mm512_srli_epi64(mid2, 32));
     return gl8_reduce128_lazy(lo, hi);

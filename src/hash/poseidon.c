@@ -11,6 +11,7 @@
  *    accumulate them in 128 bits plus a small overflow counter and reduce once.
  */
 #include "hash/poseidon_internal.h"
+#include "hash/poseidon_mds_freq.h"
 
 #include <string.h>
 
@@ -71,35 +72,20 @@ static inline uint64_t reduce96_nc(uint64_t lo, uint64_t hi)
     return r + (gl_mask_(carry) & GL_EPSILON); /* r < 2^64 - eps on carry */
 }
 
-/* MDS matrix transposed: mds_t[j][r] = M[r][j] = circ[(j - r) mod 12] + diag */
-static const uint64_t mds_t[W][W] = {
-    {25, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15},
-    {15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16, 41},
-    {41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2, 16},
-    {16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28, 2},
-    {2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13, 28},
-    {28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13, 13},
-    {13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39, 13},
-    {13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18, 39},
-    {39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34, 18},
-    {18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20, 34},
-    {34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17, 20},
-    {20, 34, 18, 39, 13, 13, 28, 2, 16, 41, 15, 17},
-};
-
-/* Any u64 lanes in, lanes < 2^64 out. Written as a matrix-vector product on
- * 32-bit halves with u64 accumulators (< 264 * 2^32 < 2^41) so the compiler
- * can vectorise the inner loops. */
+/* Any u64 lanes in, lanes < 2^64 out. The circulant part runs on the 32-bit
+ * halves through the small-constant FFT form (poseidon_mds_freq.h); each
+ * half's result is below 264 * 2^32 < 2^41 with the diagonal term. */
 static inline void mds_layer_nc(uint64_t s[W])
 {
-    uint64_t sl[W] = {0}, sh[W] = {0};
+    uint64_t xl[W], xh[W], sl[W], sh[W];
     for (int j = 0; j < W; j++) {
-        uint64_t lo = s[j] & 0xffffffffULL, hi = s[j] >> 32;
-        for (int r = 0; r < W; r++) {
-            sl[r] += mds_t[j][r] * lo;
-            sh[r] += mds_t[j][r] * hi;
-        }
+        xl[j] = s[j] & 0xffffffffULL;
+        xh[j] = s[j] >> 32;
     }
+    BV_MDS_FREQ(uint64_t, xl, sl);
+    BV_MDS_FREQ(uint64_t, xh, sh);
+    sl[0] += xl[0] * BV_POSEIDON_MDS_DIAG0;
+    sh[0] += xh[0] * BV_POSEIDON_MDS_DIAG0;
     for (int r = 0; r < W; r++) {
         /* sl + sh * 2^32 < 2^74 as (lo, hi) */
         uint64_t lo = sl[r] + (sh[r] << 32);
@@ -155,8 +141,13 @@ void bv_poseidon_permute_ref(gl_t state[W])
     }
 }
 
-/* 2^128 mod p = eps^2 mod p = p - 2^32. */
-#define GL_2_128 (GL_P - 0x100000000ULL)
+/* a * c mod p for any a and c < 2^32, result < 2^64 */
+static inline uint64_t mul_small_nc(uint64_t a, uint64_t c)
+{
+    unsigned __int128 x = (unsigned __int128)a * c;
+    return reduce96_nc((uint64_t)x, (uint64_t)(x >> 64));
+}
+
 
 /* sum_{i<11} a[i]*b[i] mod p for any u64 a and canonical b; result < 2^64 */
 static inline uint64_t dot11_nc(const uint64_t *a, const gl_t *b)
@@ -168,17 +159,18 @@ static inline uint64_t dot11_nc(const uint64_t *a, const gl_t *b)
         acc += p;
         over += acc < p; /* carry out of bit 128 */
     }
-    /* acc + over * 2^128, over <= 10 */
-    uint64_t r = mul_nc((uint64_t)(acc >> 64), GL_EPSILON);
+    /* acc + over * 2^128, over <= 10; 2^128 = -2^32 (mod p) */
+    uint64_t r = mul_small_nc((uint64_t)(acc >> 64), GL_EPSILON);
     r = add_nc(r, gl_canon_((uint64_t)acc));
-    return add_nc(r, gl_mul(over, GL_2_128));
+    return add_nc(r, gl_neg(over << 32));
 }
 
-static inline void partial_rounds_fast_nc(uint64_t s[W])
+/* Lanes 1..11 <- (s + fast_first_rc)[1..11] * INITIAL (lane 0 gets its
+ * constant only): new[c] = sum_r old[r] * initial[r][c]. */
+static inline void partial_rounds_prelude_nc(uint64_t s[W])
 {
     for (int i = 0; i < W; i++)
         s[i] = add_nc(s[i], bv_poseidon_fast_first_rc[i]);
-    /* s[1..] <- s[1..] * INITIAL: new[c] = sum_r old[r] * initial[r-1][c-1] */
     uint64_t old[W - 1];
     memcpy(old, s + 1, sizeof old);
     for (int c = 0; c < W - 1; c++) {
@@ -189,21 +181,64 @@ static inline void partial_rounds_fast_nc(uint64_t s[W])
             acc += p;
             over += acc < p;
         }
-        uint64_t v = mul_nc((uint64_t)(acc >> 64), GL_EPSILON);
+        uint64_t v = mul_small_nc((uint64_t)(acc >> 64), GL_EPSILON);
         v = add_nc(v, gl_canon_((uint64_t)acc));
-        s[c + 1] = add_nc(v, gl_mul(over, GL_2_128));
+        s[c + 1] = add_nc(v, gl_neg(over << 32));
     }
+}
+
+#define MDS00 (BV_POSEIDON_MDS_DIAG0 + 17) /* M[0][0] = circ[0] + diag[0] */
+
+static inline void partial_rounds_fast_nc(uint64_t s[W])
+{
+    partial_rounds_prelude_nc(s);
     for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
         uint64_t s0 = add_nc(sbox_nc(s[0]), bv_poseidon_fast_rc[k]);
         const gl_t *wh = bv_poseidon_fast_w_hats[k];
         const gl_t *vs = bv_poseidon_fast_vs[k];
-        uint64_t d =
-            add_nc(dot11_nc(s + 1, wh), gl_canon_(mul_nc(s0, mds_circ[0] + BV_POSEIDON_MDS_DIAG0)));
+        uint64_t d = add_nc(dot11_nc(s + 1, wh), gl_canon_(mul_nc(s0, MDS00)));
         for (int i = 1; i < W; i++)
             s[i] = add_nc(mul_nc(s0, vs[i - 1]), gl_canon_(s[i]));
         s[0] = d;
     }
 }
+
+#if defined(__x86_64__)
+/* <fast_vs[k-1], fast_w_hats[k]> mod p, the same for every k in 1..21 (a
+ * property of the tables; a wrong value would break every permutation, which
+ * the unit tests compare with the textbook form). */
+#define FAST_VW 5017
+
+
+/* The same rounds with a shorter dependency chain, for one state in the
+ * latency-bound chained use. Round k with lane 0 a_k and lanes 1..11 S_k:
+ *   b_k = sbox(a_k) + rc_k,  a_{k+1} = 25 b_k + <S_k, w_k>,
+ *   S_{k+1} = S_k + b_k v_k.
+ * Since <S_k, w_k> = <S_{k-1}, w_k> + b_{k-1} <v_{k-1}, w_k>, the dot product
+ * is taken one round early on S_{k-1} and b_{k-1} enters through the
+ * constant FAST_VW; the S update runs on the vector unit
+ * (bv_poseidon_partial_update_avx512) beside the scalar lane-0 chain. */
+static void partial_rounds_fast_avx1(uint64_t s[W])
+{
+    partial_rounds_prelude_nc(s);
+    uint64_t S[16] __attribute__((aligned(64))) = {0};
+    memcpy(S, s + 1, (W - 1) * sizeof *S);
+    uint64_t q = dot11_nc(S, bv_poseidon_fast_w_hats[0]); /* <S_0, w_0> */
+    uint64_t a = s[0], bprev = 0;
+    for (int k = 0; k < BV_POSEIDON_PARTIAL_ROUNDS; k++) {
+        uint64_t b = add_nc(sbox_nc(a), bv_poseidon_fast_rc[k]);
+        /* <S_k, w_k> = q (+ b_{k-1} c_k) */
+        uint64_t dk = k == 0 ? q : add_nc(q, gl_canon_(mul_small_nc(bprev, FAST_VW)));
+        if (k + 1 < BV_POSEIDON_PARTIAL_ROUNDS)
+            q = dot11_nc(S, bv_poseidon_fast_w_hats[k + 1]); /* <S_k, w_{k+1}> */
+        a = add_nc(dk, gl_canon_(mul_small_nc(b, MDS00)));
+        bv_poseidon_partial_update_avx512(S, b, k); /* S_{k+1} */
+        bprev = b;
+    }
+    s[0] = a;
+    memcpy(s + 1, S, (W - 1) * sizeof *S);
+}
+#endif
 
 void bv_poseidon_permute_scalar(gl_t state[W])
 {
@@ -226,7 +261,7 @@ static void permute_one_avx512(gl_t state[W])
 {
     uint64_t *s = state;
     bv_poseidon_full_rounds_avx512(s, 0, BV_POSEIDON_HALF_FULL_ROUNDS);
-    partial_rounds_fast_nc(s);
+    partial_rounds_fast_avx1(s);
     bv_poseidon_full_rounds_avx512(s, BV_POSEIDON_HALF_FULL_ROUNDS + BV_POSEIDON_PARTIAL_ROUNDS,
                                    BV_POSEIDON_HALF_FULL_ROUNDS);
 }

@@ -36,6 +36,22 @@ void bv_poseidon_permute_scalar(gl_t state[BV_POSEIDON_WIDTH]);
 void bv_poseidon_permute_many_avx512(gl_t *states, size_t count);
 int bv_poseidon_have_avx512(void);
 
+/* Eight hash_no_pad sponges (4 outputs each, out[4 * l + i]) over len > 0
+ * elements at rows + l * stride, l < 8. Only valid when
+ * bv_poseidon_have_avx512(). */
+void bv_poseidon_hash8_avx512(const gl_t *rows, size_t stride, size_t len, gl_t *out);
+
+/* PoseidonGate constraints at eight points with AVX-512: w8[8 * j + l] is
+ * wire j at point l, out8[8 * k + l] receives constraint k at point l (the
+ * values the gate's eval_base gives). Only valid when bv_poseidon_have_avx512(). */
+void bv_poseidon_gate_eval8_avx512(const gl_t *w8, gl_t *out8);
+
+/* Fast partial round k's update of lanes 1..11 of one state, held in s16[0..11)
+ * of a 64-byte aligned array of 16 (lanes 11..15 are scratch):
+ * s16[i] += s0 * fast_vs[k][i] (any u64 lanes in and out, congruent mod p).
+ * Only valid when bv_poseidon_have_avx512(). */
+void bv_poseidon_partial_update_avx512(uint64_t *s16, uint64_t s0, int k);
+
 /* Full rounds first .. first + count - 1 on one state with AVX-512 (lanes
  * may be non-canonical on input; canonical on output). Only valid when
  * bv_poseidon_have_avx512(). */

@@ -7,6 +7,7 @@
  * permutations run side by side, which is where the time goes.
  */
 #include "balverify/merkle.h"
+#include "hash/poseidon_internal.h"
 
 #include <omp.h>
 #include <stdlib.h>
@@ -26,8 +27,15 @@ void bv_merkle_hash_leaves(bv_hash *out, const gl_t *rows, size_t n_rows, size_t
             out[i] = bv_poseidon_hash_or_noop(rows + i * stride, leaf_len);
         return;
     }
+    size_t base0 = 0;
+    if (n_rows >= 8 && bv_poseidon_have_avx512()) {
+        /* eight leaves per call, sponge states kept in registers */
+        base0 = n_rows & ~(size_t)7;
+        for (size_t base = 0; base < base0; base += 8)
+            bv_poseidon_hash8_avx512(rows + base * stride, stride, leaf_len, out[base].e);
+    }
     gl_t st[BATCH * W];
-    for (size_t base = 0; base < n_rows; base += BATCH) {
+    for (size_t base = base0; base < n_rows; base += BATCH) {
         size_t cnt = n_rows - base < BATCH ? n_rows - base : BATCH;
         memset(st, 0, cnt * W * sizeof *st);
         for (size_t off = 0; off < leaf_len; off += BV_POSEIDON_RATE) {
@@ -44,8 +52,15 @@ void bv_merkle_hash_leaves(bv_hash *out, const gl_t *rows, size_t n_rows, size_t
 /* out[j] = two_to_one(in[2j], in[2j+1]) for j < n */
 static void hash_pairs(bv_hash *out, const bv_hash *in, size_t n)
 {
+    size_t base0 = 0;
+    if (n >= 8 && bv_poseidon_have_avx512()) {
+        /* two_to_one(a, b) is the sponge over the 8 elements a || b */
+        base0 = n & ~(size_t)7;
+        for (size_t base = 0; base < base0; base += 8)
+            bv_poseidon_hash8_avx512(in[2 * base].e, 8, 8, out[base].e);
+    }
     gl_t st[BATCH * W];
-    for (size_t base = 0; base < n; base += BATCH) {
+    for (size_t base = base0; base < n; base += BATCH) {
         size_t cnt = n - base < BATCH ? n - base : BATCH;
         for (size_t i = 0; i < cnt; i++) {
             gl_t *s = st + i * W;

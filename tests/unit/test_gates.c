@@ -529,6 +529,54 @@ static void test_ext_matches_base(void)
     CU_ASSERT_EQUAL(failures, 0);
 }
 
+/* Gates with a batch evaluator: eight random points (lane 0 all zero) give
+ * the values of eval_base at each point. */
+static void test_x8_matches_base(void)
+{
+    setup_gates();
+    failures = 0;
+    int batched = 0;
+    for (int gi = 0; gi < ngates; gi++) {
+        const bv_gate *g = &gates[gi];
+        if (!g->ops->eval_base_x8)
+            continue;
+        batched++;
+        uint32_t ncons = g->ops->num_constraints(g), nw = g->ops->num_wires(g);
+        uint32_t nc = g->ops->num_constants(g);
+        for (int rep = 0; rep < 4; rep++) {
+            static gl_t w8[8 * MAXW], c8[8 * 8], o8[8 * MAXW];
+            gl_t w[MAXW], consts[8];
+            bv_hash pi;
+            for (int i = 0; i < 4; i++)
+                pi.e[i] = rnd_gl();
+            for (uint32_t i = 0; i < nw; i++)
+                for (int l = 0; l < 8; l++)
+                    w8[8 * i + l] = rep == 0 && l == 0 ? 0 : rnd_gl();
+            for (uint32_t i = 0; i < nc; i++)
+                for (int l = 0; l < 8; l++)
+                    c8[8 * i + l] = rep == 0 && l == 0 ? 0 : rnd_gl();
+            bv_eval_vars_base_x8 v8 = {w8, c8, pi};
+            g->ops->eval_base_x8(g, &v8, o8);
+            for (int l = 0; l < 8; l++) {
+                for (uint32_t i = 0; i < nw; i++)
+                    w[i] = w8[8 * i + l];
+                for (uint32_t i = 0; i < nc; i++)
+                    consts[i] = c8[8 * i + l];
+                eval_base(g, w, consts, pi, outb);
+                for (uint32_t i = 0; i < ncons; i++)
+                    if (o8[8 * i + l] != outb[i]) {
+                        fail_msg("%s: eval_base_x8 differs from eval_base at constraint %u, "
+                                 "point %d",
+                                 gid(g), i, l);
+                        break;
+                    }
+            }
+        }
+    }
+    CU_ASSERT(batched > 0);
+    CU_ASSERT_EQUAL(failures, 0);
+}
+
 static void test_single_wire_changes(void)
 {
     setup_gates();
@@ -1238,6 +1286,7 @@ static void register_suites(void)
     bv_cu_add_test("generated witnesses satisfy every gate (base and ext)",
                    test_generators_satisfy);
     bv_cu_add_test("eval_ext on embedded values equals eval_base", test_ext_matches_base);
+    bv_cu_add_test("eval_base_x8 equals eval_base at each point", test_x8_matches_base);
     bv_cu_add_test("changing any single wire breaks a constraint", test_single_wire_changes);
     bv_cu_add_test("constraint degrees along random lines", test_degree);
     bv_cu_add_test("generator counts and dependency lists", test_deps_and_generator_counts);

@@ -241,6 +241,25 @@ static void pos_eval_base(const bv_gate *g, const bv_eval_vars_base *v, gl_t *ou
         out[k++] = gl_sub(s[i], w[BV_POSEIDON_WIRE_OUT + i]);
 }
 
+/* Eight points at once: the AVX-512 kernel where the CPU has it, else the
+ * scalar form point by point. */
+static void pos_eval_base_x8(const bv_gate *g, const bv_eval_vars_base_x8 *v, gl_t *out)
+{
+    if (bv_poseidon_have_avx512()) {
+        bv_poseidon_gate_eval8_avx512(v->wires, out);
+        return;
+    }
+    gl_t w[BV_POSEIDON_GATE_NUM_WIRES], o[BV_POSEIDON_GATE_NUM_CONSTRAINTS];
+    for (int l = 0; l < 8; l++) {
+        for (int j = 0; j < BV_POSEIDON_GATE_NUM_WIRES; j++)
+            w[j] = v->wires[8 * j + l];
+        bv_eval_vars_base vb = {w, NULL, v->public_inputs_hash};
+        pos_eval_base(g, &vb, o);
+        for (int k = 0; k < BV_POSEIDON_GATE_NUM_CONSTRAINTS; k++)
+            out[8 * k + l] = o[k];
+    }
+}
+
 static void pos_eval_ext(const bv_gate *g, const bv_eval_vars_ext *v, gl_ext *out)
 {
     (void)g;
@@ -340,6 +359,7 @@ static const bv_gate_ops pos_ops = {
     .num_ops = bv_gate_one,
     .eval_base = pos_eval_base,
     .eval_ext = pos_eval_ext,
+    .eval_base_x8 = pos_eval_base_x8,
     .num_generators = bv_gate_one,
     .gen_deps = pos_deps,
     .gen_run = pos_run,

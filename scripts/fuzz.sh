@@ -19,7 +19,7 @@ mkdir -p "$OUT/obj" "$OUT/bin"
 # The proof system needs: src/util (status, byte order, buffers), field,
 # Poseidon, challenger, and src/plonk.
 SOURCES=$(ls "$SRC"/src/util/*.c "$SRC"/src/field/*.c "$SRC"/src/hash/poseidon*.c \
-              "$SRC"/src/hash/challenger*.c "$SRC"/src/plonk/*.c "$SRC"/src/plonk/gates/*.c 2>/dev/null)
+              "$SRC"/src/hash/challenger*.c "$SRC"/src/hash/sha256_ref.c "$SRC"/src/plonk/*.c "$SRC"/src/plonk/gates/*.c 2>/dev/null)
 FLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -march=native -fopenmp -I$SRC/include -I$SRC/src -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 objs=()
 for f in $SOURCES; do

@@ -27,6 +27,11 @@ static inline uint64_t bv_le64(const uint8_t *p)
     return (uint64_t)bv_le32(p) | (uint64_t)bv_le32(p + 4) << 32;
 }
 
+static inline uint32_t bv_be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 static inline uint64_t bv_be64(const uint8_t *p)
 {
     uint64_t v = 0;

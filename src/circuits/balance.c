@@ -22,6 +22,7 @@
 #include "balverify/gadgets_validator.h"
 #include "balverify/prover.h"
 #include "balverify/sha256.h"
+#include "balverify/util_bytes.h"
 #include "balverify/witness.h"
 #include "circuits/circuits_internal.h"
 
@@ -310,7 +311,7 @@ static size_t set_words(bv_target *t, gl_t *v, const bv_target *tw, const uint8_
 {
     for (size_t i = 0; i < nwords; i++) {
         t[i] = tw[i];
-        v[i] = bv_circuits_be32(bytes + 4 * i);
+        v[i] = bv_be32(bytes + 4 * i);
     }
     return nwords;
 }
@@ -411,10 +412,7 @@ bv_err bv_bal_leaf_native(const bv_bal_leaf_input *in, bv_bal_statement *out, bv
             match |= memcmp(v->withdrawal_credentials, in->credentials[k], 32) == 0;
         if (!match)
             continue;
-        const uint8_t *b = in->balances[j / 4] + 8 * (j % 4);
-        uint64_t bal = 0;
-        for (int i = 7; i >= 0; i--)
-            bal = bal << 8 | b[i];
+        uint64_t bal = bv_le64(in->balances[j / 4] + 8 * (j % 4));
         if (v->activation_epoch > in->epoch)
             out->non_activated++;
         else if (in->epoch < v->exit_epoch) {

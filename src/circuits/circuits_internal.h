@@ -18,11 +18,6 @@
 bv_err bv_circuits_load_node(const char *dir, const char *name, const char *child,
                              const bv_plonk_config *cfg, bv_rec_aggregator *agg, bv_status *st);
 
-/* Big-endian word i of a 32-byte value, and back. */
-static inline uint32_t bv_circuits_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 /* Reads 8 public-input words into 32 bytes; BV_ERR_FORMAT when a word is not
  * a u32. */
 bv_err bv_circuits_words_to_bytes(const gl_t *w, uint8_t out[32], const char *what, bv_status *st);

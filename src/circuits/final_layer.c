@@ -20,6 +20,7 @@
 #include "balverify/prover.h"
 #include "balverify/recursion.h"
 #include "balverify/sha256.h"
+#include "balverify/util_bytes.h"
 #include "balverify/witness.h"
 #include "circuits/circuits_internal.h"
 
@@ -253,7 +254,7 @@ static bv_err set_words(bv_witness *w, const bv_target *t, const uint8_t *bytes,
 {
     bv_err e = BV_OK;
     for (size_t i = 0; i < nwords && e == BV_OK; i++)
-        e = bv_witness_set(w, t[i], bv_circuits_be32(bytes + 4 * i), st);
+        e = bv_witness_set(w, t[i], bv_be32(bytes + 4 * i), st);
     return e;
 }
 
@@ -324,12 +325,6 @@ bv_err bv_final_statement_of(const bv_proof *p, uint32_t ncred, bv_final_stateme
     return e;
 }
 
-static void put_be64(uint8_t *p, uint64_t x)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(x >> (56 - 8 * i));
-}
-
 void bv_final_commitment_native(const bv_final_statement *s, uint8_t out[32])
 {
     uint8_t m[32 + 32 * BV_BAL_MAX_CREDENTIALS + 40];
@@ -340,7 +335,7 @@ void bv_final_commitment_native(const bv_final_statement *s, uint8_t out[32])
     n += 32 * s->num_credentials;
     const uint64_t v[5] = {s->total, s->non_activated, s->active, s->exited, s->slashed};
     for (int k = 0; k < 5; k++, n += 8)
-        put_be64(m + n, v[k]);
+        bv_put_be64(m + n, v[k]);
     bv_sha256(out, m, n);
     out[0] &= 0x1F;
 }

@@ -6,20 +6,8 @@
 
 #include "balverify/gadgets_sha256.h"
 #include "balverify/gadgets_ssz.h"
+#include "balverify/util_bytes.h"
 #include "balverify/witness.h"
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
 
 /* SSZ record offsets of the five uint64 fields, in bv_validator_target order. */
 static const size_t u64_off[5] = {80, 89, 97, 105, 113};
@@ -79,14 +67,14 @@ size_t bv_validator_target_inputs(const bv_validator_target *v, const uint8_t re
     size_t n = 0;
     for (int j = 0; j < 12; j++) {
         t[n] = v->pubkey[j];
-        val[n++] = be32(rec + 4 * j);
+        val[n++] = bv_be32(rec + 4 * j);
     }
     for (int j = 0; j < 8; j++) {
         t[n] = v->withdrawal_credentials[j];
-        val[n++] = be32(rec + 48 + 4 * j);
+        val[n++] = bv_be32(rec + 48 + 4 * j);
     }
     for (int k = 0; k < 5; k++) {
-        bv_u64_target_values(u64_field_c(v, k), le64(rec + u64_off[k]), t + n, val + n);
+        bv_u64_target_values(u64_field_c(v, k), bv_le64(rec + u64_off[k]), t + n, val + n);
         n += 2;
     }
     t[n] = v->slashed;
